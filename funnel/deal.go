@@ -1,0 +1,330 @@
+package funnel
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Outcome is where a deal ended: still open, won or lost.
+type Outcome int8
+
+const (
+	// Open is a deal that has neither been won nor lost.
+	Open Outcome = iota
+	// Won is a deal that entered the funnel's last stage.
+	Won
+	// Lost is a deal that closed without entering the last stage.
+	Lost
+)
+
+// String returns "open", "won" or "lost".
+func (o Outcome) String() string {
+	switch o {
+	case Open:
+		return "open"
+	case Won:
+		return "won"
+	case Lost:
+		return "lost"
+	}
+	return fmt.Sprintf("Outcome(%d)", int8(o))
+}
+
+// MarshalText encodes the outcome as its [Outcome.String].
+func (o Outcome) MarshalText() ([]byte, error) {
+	if o < Open || o > Lost {
+		return nil, fmt.Errorf("funnel: %w: outcome %d", ErrOutOfRange, int8(o))
+	}
+	return []byte(o.String()), nil
+}
+
+// UnmarshalText decodes "open", "won" or "lost".
+func (o *Outcome) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "open":
+		*o = Open
+	case "won":
+		*o = Won
+	case "lost":
+		*o = Lost
+	default:
+		return &InputError{Name: "outcome", Value: fmt.Sprintf("%q", b), Err: ErrOutOfRange}
+	}
+	return nil
+}
+
+// Reach is the rule that says whether a deal reached a stage.
+type Reach int8
+
+const (
+	// Implied counts a deal as having reached stage k when it entered k or
+	// any later stage: a later stage implies the earlier ones, so a deal
+	// that skipped a stage still reached it, and counts never rise down the
+	// funnel. This is the default.
+	Implied Reach = iota
+	// Strict counts only the stages a deal actually entered.
+	Strict
+)
+
+// String returns "implied" or "strict".
+func (r Reach) String() string {
+	switch r {
+	case Implied:
+		return "implied"
+	case Strict:
+		return "strict"
+	}
+	return fmt.Sprintf("Reach(%d)", int8(r))
+}
+
+// Event is a deal's entry into a stage.
+type Event struct {
+	Stage int       `json:"stage"` // index of the stage in the funnel
+	At    time.Time `json:"at"`    // when the deal entered it; zero when the export does not say
+}
+
+// Activity is one touch on a deal or an account: a call, an email, a
+// meeting. Kind is free text; [KindCall], [KindEmail] and [KindMeeting] are
+// the kinds the analytics recognise.
+type Activity struct {
+	DealID  string    `json:"deal_id,omitempty"`
+	Account string    `json:"account,omitempty"`
+	Contact string    `json:"contact,omitempty"`
+	Kind    string    `json:"kind"`
+	At      time.Time `json:"at"`
+	Owner   string    `json:"owner,omitempty"`
+}
+
+// Activity kinds that the analytics recognise, matched without regard to
+// case.
+const (
+	KindCall    = "call"
+	KindEmail   = "email"
+	KindMeeting = "meeting"
+)
+
+// IsKind reports whether the activity's kind is kind, ignoring case and
+// surrounding white space.
+func (a Activity) IsKind(kind string) bool {
+	return strings.EqualFold(strings.TrimSpace(a.Kind), kind)
+}
+
+// Deal is one opportunity with its stage history, as read from a CRM
+// export.
+//
+// Events are the deal's stage entries in time order; a deal may skip a
+// stage, re-enter an earlier one or start mid-funnel. A won deal has an
+// event at the funnel's last stage and Outcome [Won]; a lost deal has
+// Outcome [Lost] and a Closed time, and its events are the stages it entered
+// before it closed. Times that an export does not give are zero.
+//
+// Amount is the deal's value; it is not Valid when the export has none, so
+// a missing amount is never read as zero.
+type Deal struct {
+	ID            string              `json:"id"`
+	Owner         string              `json:"owner,omitempty"`
+	Segment       string              `json:"segment,omitempty"`
+	Source        string              `json:"source,omitempty"`
+	Account       string              `json:"account,omitempty"`
+	Attrs         map[string]string   `json:"attrs,omitempty"` // other columns of the export, by header
+	Amount        decimal.NullDecimal `json:"amount"`
+	Created       time.Time           `json:"created,omitzero"`        // creation; zero when unknown
+	Assigned      time.Time           `json:"assigned,omitzero"`       // assignment to the owner; zero when unknown
+	ExpectedClose time.Time           `json:"expected_close,omitzero"` // zero when the export has none
+	Events        []Event             `json:"events"`
+	Outcome       Outcome             `json:"outcome"`
+	Closed        time.Time           `json:"closed,omitzero"` // when won or lost; zero while open
+	Activities    []Activity          `json:"activities,omitempty"`
+}
+
+// Attribute names that [Deal.Attr] maps to the deal's own fields. Any other
+// name is looked up in Attrs.
+const (
+	AttrID      = "id"
+	AttrOwner   = "owner"
+	AttrSegment = "segment"
+	AttrSource  = "source"
+	AttrAccount = "account"
+	AttrOutcome = "outcome"
+)
+
+// Attr returns the value of the named attribute: one of the Attr constants
+// for the deal's own fields, otherwise the entry in Attrs ("" when absent).
+func (d Deal) Attr(name string) string {
+	switch name {
+	case AttrID:
+		return d.ID
+	case AttrOwner:
+		return d.Owner
+	case AttrSegment:
+		return d.Segment
+	case AttrSource:
+		return d.Source
+	case AttrAccount:
+		return d.Account
+	case AttrOutcome:
+		return d.Outcome.String()
+	}
+	return d.Attrs[name]
+}
+
+// HasAttr reports whether the deal has the named attribute: always for the
+// Attr constants, otherwise when Attrs has an entry.
+func (d Deal) HasAttr(name string) bool {
+	switch name {
+	case AttrID, AttrOwner, AttrSegment, AttrSource, AttrAccount, AttrOutcome:
+		return true
+	}
+	_, ok := d.Attrs[name]
+	return ok
+}
+
+// Furthest returns the index of the furthest stage the deal entered, or -1
+// when it has no events.
+func (d Deal) Furthest() int {
+	m := -1
+	for _, e := range d.Events {
+		m = max(m, e.Stage)
+	}
+	return m
+}
+
+// Current returns the stage of the deal's last event, which is below
+// [Deal.Furthest] after a move back, or -1 when it has no events.
+func (d Deal) Current() int {
+	if len(d.Events) == 0 {
+		return -1
+	}
+	return d.Events[len(d.Events)-1].Stage
+}
+
+// Entered reports whether the deal has an event at stage k.
+func (d Deal) Entered(k int) bool {
+	for _, e := range d.Events {
+		if e.Stage == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Reached reports whether the deal reached stage k under the rule.
+func (d Deal) Reached(k int, rule Reach) bool {
+	if rule == Strict {
+		return d.Entered(k)
+	}
+	return k >= 0 && d.Furthest() >= k
+}
+
+// EnteredAt returns the time of the deal's first event at stage k, and
+// whether it has one.
+func (d Deal) EnteredAt(k int) (time.Time, bool) {
+	for _, e := range d.Events {
+		if e.Stage == k {
+			return e.At, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Start returns when the deal entered the funnel: Created when known,
+// otherwise the time of its first timed event; zero when neither is known.
+func (d Deal) Start() time.Time {
+	if !d.Created.IsZero() {
+		return d.Created
+	}
+	for _, e := range d.Events {
+		if !e.At.IsZero() {
+			return e.At
+		}
+	}
+	return time.Time{}
+}
+
+// MovedBack reports whether the deal ever moved to an earlier stage than
+// the one it was in.
+func (d Deal) MovedBack() bool {
+	for i := 1; i < len(d.Events); i++ {
+		if d.Events[i].Stage < d.Events[i-1].Stage {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks the deal against the funnel. It returns a *[DealError]
+// wrapping:
+//   - [ErrInvalidDeal] for a blank id, a won deal without an event at the
+//     last stage, an open deal with one or with a Closed time, or an
+//     outcome out of range;
+//   - [ErrUnknownStage] for an event whose stage is not in the funnel;
+//   - [ErrEventOrder] for events whose known times go backwards, or a
+//     Closed time before the last event or before Created;
+//   - [ErrWonAndLost] for a lost deal with an event at the last stage;
+//   - [ErrNegativeAmount] for an amount below zero.
+func (d Deal) Validate(f Funnel) error {
+	fail := func(err error) error { return &DealError{ID: d.ID, Err: err} }
+	if strings.TrimSpace(d.ID) == "" {
+		return fail(fmt.Errorf("%w: blank id", ErrInvalidDeal))
+	}
+	if f.Len() == 0 {
+		return fail(ErrEmptyFunnel)
+	}
+	var first, last time.Time
+	won := false
+	for i, e := range d.Events {
+		if !f.Has(e.Stage) {
+			return fail(fmt.Errorf("event %d: %w: index %d", i, ErrUnknownStage, e.Stage))
+		}
+		if e.Stage == f.Last() {
+			won = true
+		}
+		if e.At.IsZero() {
+			continue
+		}
+		if first.IsZero() {
+			first = e.At
+		}
+		if e.At.Before(last) {
+			return fail(fmt.Errorf("event %d at %s (%s) before %s: %w", i, f.Stage(e.Stage), e.At.Format(time.RFC3339), last.Format(time.RFC3339), ErrEventOrder))
+		}
+		last = e.At
+	}
+	if !d.Created.IsZero() && !first.IsZero() && first.Before(d.Created) {
+		return fail(fmt.Errorf("first event at %s before created %s: %w", first.Format(time.RFC3339), d.Created.Format(time.RFC3339), ErrEventOrder))
+	}
+	switch d.Outcome {
+	case Open:
+		if won {
+			return fail(fmt.Errorf("%w: open deal with an event at the last stage %q", ErrInvalidDeal, f.Stage(f.Last())))
+		}
+		if !d.Closed.IsZero() {
+			return fail(fmt.Errorf("%w: open deal with a closed time", ErrInvalidDeal))
+		}
+	case Won:
+		if !won {
+			return fail(fmt.Errorf("%w: won deal without an event at the last stage %q", ErrInvalidDeal, f.Stage(f.Last())))
+		}
+	case Lost:
+		if won {
+			return fail(ErrWonAndLost)
+		}
+	default:
+		return fail(fmt.Errorf("%w: outcome %d", ErrInvalidDeal, int8(d.Outcome)))
+	}
+	if !d.Closed.IsZero() {
+		if !last.IsZero() && d.Closed.Before(last) {
+			return fail(fmt.Errorf("closed %s before the last event %s: %w", d.Closed.Format(time.RFC3339), last.Format(time.RFC3339), ErrEventOrder))
+		}
+		if !d.Created.IsZero() && d.Closed.Before(d.Created) {
+			return fail(fmt.Errorf("closed %s before created %s: %w", d.Closed.Format(time.RFC3339), d.Created.Format(time.RFC3339), ErrEventOrder))
+		}
+	}
+	if d.Amount.Valid && d.Amount.Decimal.IsNegative() {
+		return fail(fmt.Errorf("%w: %s", ErrNegativeAmount, d.Amount.Decimal))
+	}
+	return nil
+}
