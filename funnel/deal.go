@@ -244,6 +244,17 @@ func (d Deal) Start() time.Time {
 	return time.Time{}
 }
 
+// CloseTime returns when the deal closed: Closed when set, otherwise for a
+// won deal the time of its event at the last stage; zero for an open deal
+// or when unknown.
+func (d Deal) CloseTime() time.Time {
+	if !d.Closed.IsZero() || d.Outcome != Won || len(d.Events) == 0 {
+		return d.Closed
+	}
+	t, _ := d.EnteredAt(d.Furthest())
+	return t
+}
+
 // MovedBack reports whether the deal ever moved to an earlier stage than
 // the one it was in.
 func (d Deal) MovedBack() bool {
@@ -257,7 +268,7 @@ func (d Deal) MovedBack() bool {
 
 // Validate checks the deal against the funnel. It returns a *[DealError]
 // wrapping:
-//   - [ErrInvalidDeal] for a blank id, a won deal without an event at the
+//   - [ErrInvalidDeal] for a blank id, a deal with no events, a won deal without an event at the
 //     last stage, an open deal with one or with a Closed time, or an
 //     outcome out of range;
 //   - [ErrUnknownStage] for an event whose stage is not in the funnel;
@@ -272,6 +283,9 @@ func (d Deal) Validate(f Funnel) error {
 	}
 	if f.Len() == 0 {
 		return fail(ErrEmptyFunnel)
+	}
+	if len(d.Events) == 0 {
+		return fail(fmt.Errorf("%w: no stage events", ErrInvalidDeal))
 	}
 	var first, last time.Time
 	won := false

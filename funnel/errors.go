@@ -47,6 +47,9 @@ var (
 	ErrWonAndLost = errors.New("deal both won and lost")
 	// ErrNegativeAmount reports a money amount below zero.
 	ErrNegativeAmount = errors.New("negative amount")
+	// ErrIncompatible reports two aggregates that cannot be merged or
+	// compared, such as tallies over different funnels or groupings.
+	ErrIncompatible = errors.New("incompatible aggregates")
 	// ErrInvalidDeal reports a deal that is inconsistent in another way,
 	// such as a won deal without an event at the last stage.
 	ErrInvalidDeal = errors.New("invalid deal")
