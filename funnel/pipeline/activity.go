@@ -1,0 +1,250 @@
+package pipeline
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/funnelmath/funnelmath/funnel"
+)
+
+// Ratio is a quotient kept with its parts, such as 42 touches over 6 won
+// deals. Value is Num/Den, or 0 when Den is 0 (see [Ratio.Defined]). Unlike
+// a [funnel.Rate] it may exceed 1.
+type Ratio struct {
+	Num   int64   `json:"num"`
+	Den   int64   `json:"den"`
+	Value float64 `json:"value"`
+}
+
+func ratio(num, den int64) Ratio {
+	r := Ratio{Num: num, Den: den}
+	if den > 0 {
+		r.Value = float64(num) / float64(den)
+	}
+	return r
+}
+
+// Defined reports whether the ratio has a positive denominator.
+func (r Ratio) Defined() bool { return r.Den > 0 }
+
+// MeanDays is a mean number of days over N observations; Days is 0 when N
+// is 0.
+type MeanDays struct {
+	N    int64   `json:"n"`
+	Days float64 `json:"days"`
+}
+
+// DealActivity counts the touches on one deal.
+type DealActivity struct {
+	ID      string         `json:"id"`
+	Owner   string         `json:"owner,omitempty"`
+	Account string         `json:"account,omitempty"`
+	Outcome funnel.Outcome `json:"outcome"`
+	// Touches counts every activity; Calls, Emails and Meetings those of
+	// each recognised kind ([funnel.Activity.IsKind]).
+	Touches  int `json:"touches"`
+	Calls    int `json:"calls"`
+	Emails   int `json:"emails"`
+	Meetings int `json:"meetings"`
+	// FollowUps is Meetings − 1 when the deal had a meeting: the first
+	// meeting is the initial one, every later one a follow-up.
+	FollowUps int `json:"follow_ups"`
+	// Contacts counts the distinct non-blank contacts touched.
+	Contacts int `json:"contacts"`
+	// FirstTouch is the earliest timed activity at or after the
+	// reference time (Assigned when known, else [funnel.Deal.Start]);
+	// DaysToFirstTouch is the time from the reference to it. Both are zero
+	// and HasFirstTouch false when there is no such activity or no
+	// reference.
+	FirstTouch       time.Time `json:"first_touch,omitzero"`
+	DaysToFirstTouch float64   `json:"days_to_first_touch"`
+	HasFirstTouch    bool      `json:"has_first_touch"`
+}
+
+// OwnerActivity holds the activity ratios of one owner's deals, or of all
+// deals for the team.
+type OwnerActivity struct {
+	Owner string `json:"owner"` // "" for the team
+	Deals int    `json:"deals"`
+	Won   int    `json:"won"`
+	Lost  int    `json:"lost"`
+	Open  int    `json:"open"`
+	// Touches per deal, won, lost and open deals apart:
+	//	TouchesPerWon = touches on won deals / won deals
+	TouchesPerWon  Ratio `json:"touches_per_won"`
+	TouchesPerLost Ratio `json:"touches_per_lost"`
+	TouchesPerOpen Ratio `json:"touches_per_open"`
+	// MeetingsPerDeal = meetings / deals.
+	MeetingsPerDeal Ratio `json:"meetings_per_deal"`
+	// FollowUpsPerInitial = follow-up meetings / initial meetings, where
+	// each deal with a meeting has one initial meeting.
+	FollowUpsPerInitial Ratio `json:"follow_ups_per_initial"`
+	// DaysToFirstTouch is the mean of [DealActivity.DaysToFirstTouch]
+	// over the deals that have one.
+	DaysToFirstTouch MeanDays `json:"days_to_first_touch"`
+	// ContactsPerAccount = distinct (account, contact) pairs touched /
+	// distinct accounts worked. An activity's account is its own, or its
+	// deal's when blank; blank accounts and contacts are left out; an
+	// account with deals but no contact touched counts with 0.
+	ContactsPerAccount Ratio `json:"contacts_per_account"`
+}
+
+// ActivityReport holds the activity ratios per deal, for the team and per
+// owner.
+type ActivityReport struct {
+	Deals []DealActivity `json:"deals"` // in input order
+	Team  OwnerActivity  `json:"team"`
+	// Owners holds one entry per non-blank deal owner, sorted by owner.
+	// Deals with a blank owner are in Team only.
+	Owners []OwnerActivity `json:"owners"`
+}
+
+// Activity measures the touches on each deal and the ratios a manager
+// reads in a 1:1: touches per won and per lost deal, days from creation or
+// assignment to the first touch, meetings per deal, follow-up meetings per
+// initial meeting and contacts engaged per account (see [OwnerActivity] for
+// each formula). Deals are grouped by their own Owner, not the activity's.
+// Activities without a time count as touches but cannot be the first
+// touch.
+//
+// The deals are validated with [funnel.Deal.Validate] and must have
+// distinct ids; errors wrap [ErrDuplicateDeal] or a sentinel of package
+// funnel. No deals give an empty report with undefined (0 of 0) ratios.
+// The deals are not modified.
+func Activity(f funnel.Funnel, deals []funnel.Deal) (ActivityReport, error) {
+	if err := checkDeals("Activity", f, deals); err != nil {
+		return ActivityReport{}, err
+	}
+	rep := ActivityReport{Deals: make([]DealActivity, len(deals)), Owners: []OwnerActivity{}}
+	team := newAcc()
+	owners := map[string]*accumulator{}
+	for i := range deals {
+		da := dealActivity(&deals[i])
+		rep.Deals[i] = da
+		team.add(&deals[i], da)
+		if o := deals[i].Owner; strings.TrimSpace(o) != "" {
+			acc, ok := owners[o]
+			if !ok {
+				acc = newAcc()
+				owners[o] = acc
+			}
+			acc.add(&deals[i], da)
+		}
+	}
+	rep.Team = team.result("")
+	for _, o := range slices.Sorted(maps.Keys(owners)) {
+		rep.Owners = append(rep.Owners, owners[o].result(o))
+	}
+	return rep, nil
+}
+
+func dealActivity(d *funnel.Deal) DealActivity {
+	da := DealActivity{ID: d.ID, Owner: d.Owner, Account: d.Account, Outcome: d.Outcome, Touches: len(d.Activities)}
+	contacts := map[string]bool{}
+	ref := d.Assigned
+	if ref.IsZero() {
+		ref = d.Start()
+	}
+	for _, a := range d.Activities {
+		switch {
+		case a.IsKind(funnel.KindCall):
+			da.Calls++
+		case a.IsKind(funnel.KindEmail):
+			da.Emails++
+		case a.IsKind(funnel.KindMeeting):
+			da.Meetings++
+		}
+		if c := strings.TrimSpace(a.Contact); c != "" {
+			contacts[c] = true
+		}
+		if !ref.IsZero() && !a.At.IsZero() && !a.At.Before(ref) && (!da.HasFirstTouch || a.At.Before(da.FirstTouch)) {
+			da.FirstTouch, da.HasFirstTouch = a.At, true
+		}
+	}
+	if da.Meetings > 0 {
+		da.FollowUps = da.Meetings - 1
+	}
+	da.Contacts = len(contacts)
+	if da.HasFirstTouch {
+		da.DaysToFirstTouch = days(da.FirstTouch.Sub(ref))
+	}
+	return da
+}
+
+// accumulator sums the activity of a group of deals.
+type accumulator struct {
+	deals, won, lost, open                   int
+	touchWon, touchLost, touchOpen, meetings int64
+	followUps, initials                      int64
+	firstN                                   int64
+	firstDays                                float64
+	accounts                                 map[string]bool
+	pairs                                    map[[2]string]bool
+}
+
+func newAcc() *accumulator {
+	return &accumulator{accounts: map[string]bool{}, pairs: map[[2]string]bool{}}
+}
+
+func (acc *accumulator) add(d *funnel.Deal, da DealActivity) {
+	acc.deals++
+	switch d.Outcome {
+	case funnel.Won:
+		acc.won++
+		acc.touchWon += int64(da.Touches)
+	case funnel.Lost:
+		acc.lost++
+		acc.touchLost += int64(da.Touches)
+	default:
+		acc.open++
+		acc.touchOpen += int64(da.Touches)
+	}
+	acc.meetings += int64(da.Meetings)
+	if da.Meetings > 0 {
+		acc.initials++
+		acc.followUps += int64(da.FollowUps)
+	}
+	if da.HasFirstTouch {
+		acc.firstN++
+		acc.firstDays += da.DaysToFirstTouch
+	}
+	if a := strings.TrimSpace(d.Account); a != "" {
+		acc.accounts[a] = true
+	}
+	for _, act := range d.Activities {
+		a := strings.TrimSpace(act.Account)
+		if a == "" {
+			a = strings.TrimSpace(d.Account)
+		}
+		if a == "" {
+			continue
+		}
+		acc.accounts[a] = true
+		if c := strings.TrimSpace(act.Contact); c != "" {
+			acc.pairs[[2]string{a, c}] = true
+		}
+	}
+}
+
+func (acc *accumulator) result(owner string) OwnerActivity {
+	oa := OwnerActivity{
+		Owner:               owner,
+		Deals:               acc.deals,
+		Won:                 acc.won,
+		Lost:                acc.lost,
+		Open:                acc.open,
+		TouchesPerWon:       ratio(acc.touchWon, int64(acc.won)),
+		TouchesPerLost:      ratio(acc.touchLost, int64(acc.lost)),
+		TouchesPerOpen:      ratio(acc.touchOpen, int64(acc.open)),
+		MeetingsPerDeal:     ratio(acc.meetings, int64(acc.deals)),
+		FollowUpsPerInitial: ratio(acc.followUps, acc.initials),
+		DaysToFirstTouch:    MeanDays{N: acc.firstN},
+		ContactsPerAccount:  ratio(int64(len(acc.pairs)), int64(len(acc.accounts))),
+	}
+	if acc.firstN > 0 {
+		oa.DaysToFirstTouch.Days = acc.firstDays / float64(acc.firstN)
+	}
+	return oa
+}
