@@ -1,0 +1,120 @@
+package velocity
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/shopspring/decimal"
+)
+
+// MoneyPlaces is the number of decimal places to which the money share of
+// each lever in a [Decomposition] is rounded (cents).
+const MoneyPlaces = 2
+
+// Share is one lever's part in the gap between two lever sets.
+type Share struct {
+	Lever Lever `json:"lever"`
+	// LogTerm is ln(X1/X0) for opportunities, win rate and ASP, and
+	// −ln(C1/C0) for the cycle, which divides.
+	LogTerm float64 `json:"log_term"`
+	// Percent is 100 × LogTerm / ln(V1/V0): the four sum to 100 (up to
+	// float64 rounding). A share may be negative or above 100 when levers
+	// pull in opposite directions. Zero when there is no gap.
+	Percent float64 `json:"percent"`
+	// Amount is the share of the gap in money per day, Gap × LogTerm /
+	// ln(V1/V0), rounded to [MoneyPlaces] except on the largest share, which
+	// takes the rounding remainder so that the four sum exactly to Gap.
+	Amount decimal.Decimal `json:"amount"`
+}
+
+// Decomposition splits the gap in velocity between two lever sets into the
+// part due to each lever, by the exact identity
+//
+//	ln(V1/V0) = ln(O1/O0) + ln(W1/W0) + ln(A1/A0) − ln(C1/C0)
+//
+// Shares is indexed by [Lever].
+type Decomposition struct {
+	From         Levers           `json:"from"`
+	To           Levers           `json:"to"`
+	FromVelocity decimal.Decimal  `json:"from_velocity"` // V0, per day
+	ToVelocity   decimal.Decimal  `json:"to_velocity"`   // V1, per day
+	Gap          decimal.Decimal  `json:"gap"`           // V1 − V0, per day
+	LogRatio     float64          `json:"log_ratio"`     // ln(V1/V0), the sum of the four LogTerms
+	NoGap        bool             `json:"no_gap"`        // V1 == V0: Percent and Amount are zero
+	Shares       [NumLevers]Share `json:"shares"`
+}
+
+// Decompose splits the gap V1 − V0 between from (V0) and to (V1) into the
+// parts due to each lever (see [Decomposition] and [Share]).
+//
+// When V1 equals V0 there is no gap: NoGap is set, every Percent and Amount
+// is zero and the LogTerms (which then sum to zero) are still reported. In
+// the rare case where V1 and V0 differ by less than float64 can resolve in
+// ln(V1/V0), the whole gap goes to the lever with the largest |LogTerm|,
+// with Percent 100.
+//
+// Errors: those of [Levers.Validate] for either set; a *[LeverError]
+// wrapping [ErrLogZero] when opportunities, win rate or ASP is zero in
+// either set. Inputs are not modified.
+func Decompose(from, to Levers) (Decomposition, error) {
+	for _, s := range [...]struct {
+		side string
+		l    Levers
+	}{{"from", from}, {"to", to}} {
+		if err := s.l.Validate(); err != nil {
+			var le *LeverError
+			if errors.As(err, &le) {
+				return Decomposition{}, leverErr(le.Lever, le.Value, fmt.Errorf("%w (in the %s levers)", le.Err, s.side))
+			}
+			return Decomposition{}, err
+		}
+		switch {
+		case s.l.Opportunities == 0:
+			return Decomposition{}, leverErr(LeverOpportunities, "0", fmt.Errorf("%w (in the %s levers)", ErrLogZero, s.side))
+		case s.l.WinRate == 0:
+			return Decomposition{}, leverErr(LeverWinRate, "0", fmt.Errorf("%w (in the %s levers)", ErrLogZero, s.side))
+		case s.l.ASP.IsZero():
+			return Decomposition{}, leverErr(LeverASP, "0", fmt.Errorf("%w (in the %s levers)", ErrLogZero, s.side))
+		}
+	}
+	v0, _ := from.Velocity() // valid: checked above
+	v1, _ := to.Velocity()
+	d := Decomposition{From: from, To: to, FromVelocity: v0, ToVelocity: v1, Gap: v1.Sub(v0)}
+	terms := [NumLevers]float64{
+		LeverOpportunities: math.Log(to.Opportunities) - math.Log(from.Opportunities),
+		LeverWinRate:       math.Log(to.WinRate) - math.Log(from.WinRate),
+		LeverASP:           logDecimal(to.ASP) - logDecimal(from.ASP),
+		LeverCycle:         -(math.Log(float64(to.Cycle)) - math.Log(float64(from.Cycle))),
+	}
+	largest := LeverOpportunities
+	for i, t := range terms {
+		d.Shares[i] = Share{Lever: Lever(i), LogTerm: t}
+		d.LogRatio += t
+		if math.Abs(t) > math.Abs(terms[largest]) {
+			largest = Lever(i)
+		}
+	}
+	if d.Gap.IsZero() {
+		d.NoGap = true
+		return d, nil
+	}
+	if d.LogRatio == 0 {
+		d.Shares[largest].Percent = 100
+		d.Shares[largest].Amount = d.Gap
+		return d, nil
+	}
+	sum := decimal.Decimal{}
+	top := LeverOpportunities
+	for i := range d.Shares {
+		frac := terms[i] / d.LogRatio
+		d.Shares[i].Percent = 100 * frac
+		d.Shares[i].Amount = d.Gap.Mul(toDecimal(frac)).RoundBank(MoneyPlaces)
+		sum = sum.Add(d.Shares[i].Amount)
+		if d.Shares[i].Amount.Abs().GreaterThan(d.Shares[top].Amount.Abs()) {
+			top = Lever(i)
+		}
+	}
+	d.Shares[top].Amount = d.Shares[top].Amount.Add(d.Gap.Sub(sum))
+	return d, nil
+}

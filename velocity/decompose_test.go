@@ -1,0 +1,158 @@
+package velocity
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/shopspring/decimal"
+)
+
+func TestDecomposeSMBToEnterprise(t *testing.T) {
+	// From the SMB rep (V0 = 4000/day) to the enterprise rep (V1 = 2000/day):
+	//
+	//	ln(O1/O0) = ln(8/40)          = ln 0.2  = −1.6094379124341003
+	//	ln(W1/W0) = ln(0.20/0.25)     = ln 0.8  = −0.2231435513142097
+	//	ln(A1/A0) = ln(150000/12000)  = ln 12.5 = +2.5257286443082556
+	//	−ln(C1/C0) = −ln(120/30)      = −ln 4   = −1.3862943611198906
+	//	sum                                     = −0.6931471805599453 = ln(2000/4000)
+	//
+	// Shares (term / ln 0.5, as log2 ratios): O log2 5 = 2.321928,
+	// W log2 1.25 = 0.321928, A −log2 12.5 = −3.643856, C 2.
+	// Money (× −2000, to cents): −4643.86, −643.86, +7287.71, −4000.00,
+	// which sum to −2000.01; the remainder +0.01 goes to the largest share
+	// (ASP): 7287.72.
+	from, to := smb(), ent()
+	got, err := Decompose(from, to)
+	if err != nil {
+		t.Fatalf("Decompose error: %v", err)
+	}
+	want := Decomposition{
+		From:         from,
+		To:           to,
+		FromVelocity: dec("4000"),
+		ToVelocity:   dec("2000"),
+		Gap:          dec("-2000"),
+		LogRatio:     math.Log(0.5),
+		Shares: [NumLevers]Share{
+			{LeverOpportunities, math.Log(0.2), 100 * math.Log2(5), dec("-4643.86")},
+			{LeverWinRate, math.Log(0.8), 100 * math.Log2(1.25), dec("-643.86")},
+			{LeverASP, math.Log(12.5), -100 * math.Log2(12.5), dec("7287.72")},
+			{LeverCycle, -math.Log(4), 200, dec("-4000.00")},
+		},
+	}
+	if diff := cmp.Diff(want, got, decEq, cmpopts.EquateApprox(1e-12, 1e-12)); diff != "" {
+		t.Errorf("Decompose mismatch (-want +got):\n%s", diff)
+	}
+	var pct float64
+	sum := decimal.Decimal{}
+	for _, s := range got.Shares {
+		pct += s.Percent
+		sum = sum.Add(s.Amount)
+	}
+	if math.Abs(pct-100) > 1e-12 {
+		t.Errorf("percent shares sum to %v, want 100", pct)
+	}
+	if !sum.Equal(got.Gap) {
+		t.Errorf("money shares sum to %v, want exactly %v", sum, got.Gap)
+	}
+	// ln(V1/V0) from the velocities agrees with the sum of the terms.
+	if r := math.Log(got.ToVelocity.InexactFloat64() / got.FromVelocity.InexactFloat64()); math.Abs(r-got.LogRatio) > 1e-12 {
+		t.Errorf("ln(V1/V0) = %v, sum of terms %v", r, got.LogRatio)
+	}
+}
+
+func TestDecomposeCases(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to Levers
+		noGap    bool
+		amounts  [NumLevers]string
+	}{
+		// Twice the opportunities: V 4000 → 8000, all of it opportunities.
+		{"one lever", smb(), Levers{80, 0.25, dec("12000"), 30 * day}, false, [4]string{"4000", "0", "0", "0"}},
+		// Twice the opportunities, half the win rate: V unchanged; no gap, the
+		// terms ln 2 and −ln 2 are still reported.
+		{"no gap", smb(), Levers{80, 0.125, dec("12000"), 30 * day}, true, [4]string{"0", "0", "0", "0"}},
+		{"identical", smb(), smb(), true, [4]string{"0", "0", "0", "0"}},
+		// V 4000 → 333.33 per day (10 × 0.25 × 4000 / 30): a gap with more
+		// places than cents; see TestDecomposeRepeatingGap.
+		{"repeating gap", smb(), Levers{10, 0.25, dec("4000"), 30 * day}, false, [4]string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Decompose(tc.from, tc.to)
+			if err != nil {
+				t.Fatalf("Decompose error: %v", err)
+			}
+			if got.NoGap != tc.noGap {
+				t.Errorf("NoGap = %v, want %v", got.NoGap, tc.noGap)
+			}
+			sum := decimal.Decimal{}
+			for i, s := range got.Shares {
+				sum = sum.Add(s.Amount)
+				if tc.amounts[i] != "" && !s.Amount.Equal(dec(tc.amounts[i])) {
+					t.Errorf("share %v amount = %v, want %s", s.Lever, s.Amount, tc.amounts[i])
+				}
+				if math.IsNaN(s.Percent) || math.IsInf(s.Percent, 0) {
+					t.Errorf("share %v percent = %v", s.Lever, s.Percent)
+				}
+			}
+			if !sum.Equal(got.Gap) {
+				t.Errorf("money shares sum to %v, want exactly %v", sum, got.Gap)
+			}
+		})
+	}
+}
+
+func TestDecomposeRepeatingGap(t *testing.T) {
+	// V0 = 4000, V1 = 10 × 0.25 × 4000 / 30 = 333.333...: gap −3666.666...
+	// (to 21 significant digits). Terms: O ln(1/4), A ln(1/3); ln(V1/V0) =
+	// ln(1/12). Shares: O ln 4/ln 12 = 0.557886, A ln 3/ln 12 = 0.442114.
+	// A: −3666.67 × 0.442114 = −1621.09 to the cent; O is the largest
+	// share and takes the rest, −2045.5766..., so the sum is exact to the
+	// last of the gap's places.
+	to := Levers{10, 0.25, dec("4000"), 30 * day}
+	got, err := Decompose(smb(), to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 333.333... to 21 significant digits, as Velocity rounds it.
+	gap := dec("333.333333333333333333").Sub(dec("4000"))
+	if !got.Gap.Equal(gap) {
+		t.Fatalf("Gap = %v, want %v", got.Gap, gap)
+	}
+	a := gap.Mul(decimal.NewFromFloat(math.Log(3) / math.Log(12))).RoundBank(2)
+	if !got.Shares[LeverASP].Amount.Equal(a) || !a.Equal(dec("-1621.09")) {
+		t.Errorf("ASP amount = %v, want %v (-1621.09)", got.Shares[LeverASP].Amount, a)
+	}
+	if o := got.Shares[LeverOpportunities].Amount; !o.Equal(gap.Sub(a)) || !o.Equal(dec("-2045.576666666666666667")) {
+		t.Errorf("opportunities amount = %v, want the rest %v", o, gap.Sub(a))
+	}
+}
+
+func TestDecomposeErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to Levers
+		lever    Lever
+		err      error
+	}{
+		{"zero opportunities", Levers{0, 0.25, dec("1"), day}, smb(), LeverOpportunities, ErrLogZero},
+		{"zero win rate", smb(), Levers{40, 0, dec("1"), day}, LeverWinRate, ErrLogZero},
+		{"zero asp", smb(), Levers{40, 0.25, dec("0"), day}, LeverASP, ErrLogZero},
+		{"zero cycle", smb(), Levers{40, 0.25, dec("1"), 0}, LeverCycle, ErrZeroCycle},
+		{"NaN", Levers{math.NaN(), 0.25, dec("1"), day}, smb(), LeverOpportunities, ErrNotFinite},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decompose(tc.from, tc.to)
+			var le *LeverError
+			if !errors.Is(err, tc.err) || !errors.As(err, &le) || le.Lever != tc.lever {
+				t.Errorf("Decompose error = %v, want %v on %v", err, tc.err, tc.lever)
+			}
+		})
+	}
+}

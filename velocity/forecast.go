@@ -1,0 +1,536 @@
+package velocity
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/big"
+	"math/bits"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/shopspring/decimal"
+)
+
+// Limits of a forecast.
+const (
+	// DefaultDraws is the number of Monte Carlo draws per rep when
+	// ForecastInput.Draws is zero.
+	DefaultDraws = 10_000
+	// MaxDraws is the largest number of draws per rep.
+	MaxDraws = 10_000_000
+	// MaxNewDeals is the largest expected number of new deals won and
+	// closed in the period for one rep (NewPerDay × Days × NewWinRate ×
+	// the chance to close in time).
+	MaxNewDeals = 1_000_000
+)
+
+// maxCents bounds a rep's largest possible bookings in cents so that int64
+// sums cannot overflow: 2^62.
+const maxCents = 1 << 62
+
+// OpenDeal is an open deal as a forecast sees it.
+type OpenDeal struct {
+	ID     string          `json:"id"`
+	Stage  int             `json:"stage"` // index into ForecastInput.StageWin
+	Amount decimal.Decimal `json:"amount"`
+	Age    time.Duration   `json:"age_ns"` // time since the deal started, at the forecast date
+}
+
+// RepInput is one rep's position at the forecast date.
+type RepInput struct {
+	Rep      string          `json:"rep"`
+	Quota    decimal.Decimal `json:"quota"`
+	WonSoFar decimal.Decimal `json:"won_so_far"` // closed-won in the period so far
+	Open     []OpenDeal      `json:"open"`
+	// NewPerDay is the rate of new deals (Poisson) over the remaining days.
+	NewPerDay float64 `json:"new_per_day"`
+	// NewWinRate is the share of new deals won.
+	NewWinRate float64 `json:"new_win_rate"`
+	// NewAmounts are observed won amounts; a new deal won takes one of them
+	// at random, each equally likely. Required when new deals can be won.
+	NewAmounts []decimal.Decimal `json:"new_amounts,omitempty"`
+	// NoAmount counts open deals left out for want of an amount
+	// (informational; set by [BuildForecast], ignored by [Forecast]).
+	NoAmount int `json:"no_amount,omitempty"`
+}
+
+// ForecastInput is everything a quota forecast needs, as plain values so
+// that a service can call [Forecast] without deals; [BuildForecast] makes
+// one from deals.
+type ForecastInput struct {
+	// Days is the number of days left in the period.
+	Days float64 `json:"days"`
+	// StageWin[k] is the probability that an open deal whose furthest
+	// stage is k is won.
+	StageWin []float64 `json:"stage_win"`
+	// StageWinCounts are the counts behind measured StageWin (won of closed
+	// deals that reached the stage); informational, ignored by [Forecast].
+	StageWinCounts []funnel.Rate `json:"stage_win_counts,omitempty"`
+	// TimeToClose are observed created-to-close times of won deals: the
+	// empirical distribution of how long a won deal takes. Nil means every
+	// won deal closes within the period.
+	TimeToClose []time.Duration `json:"time_to_close_ns,omitempty"`
+	Reps        []RepInput      `json:"reps"`
+	// Draws is the number of Monte Carlo draws per rep; zero means
+	// [DefaultDraws].
+	Draws int `json:"draws"`
+	// Seed seeds the draws. Rep i draws from its own PCG generator whose
+	// state is derived from Seed and i, so results depend on the seed and
+	// the rep's position, never on scheduling.
+	Seed uint64 `json:"seed"`
+	// Workers is the number of goroutines; zero means GOMAXPROCS. It does
+	// not change the results.
+	Workers int `json:"workers,omitempty"`
+}
+
+// RepForecast is the forecast of one rep's bookings at the period's end.
+type RepForecast struct {
+	Rep      string          `json:"rep"`
+	Quota    decimal.Decimal `json:"quota"`
+	WonSoFar decimal.Decimal `json:"won_so_far"`
+	// PHit is the share of draws whose bookings reach the quota, and
+	// PHitStdErr its standard error sqrt(p(1 − p)/draws).
+	PHit       float64 `json:"p_hit"`
+	PHitStdErr float64 `json:"p_hit_std_err"`
+	// P10, P50 and P90 are quantiles of the drawn bookings: the smallest
+	// drawn value with at least 10%, 50%, 90% of the draws at or below it.
+	P10 decimal.Decimal `json:"p10"`
+	P50 decimal.Decimal `json:"p50"`
+	P90 decimal.Decimal `json:"p90"`
+	// Mean is the mean of the drawn bookings, to the cent.
+	Mean decimal.Decimal `json:"mean"`
+	// Expected is the exact expectation of the model, to the cent:
+	//
+	//	WonSoFar + Σ p_i × amount_i + μ × mean(NewAmounts)
+	//
+	// against which Mean can be checked.
+	Expected decimal.Decimal `json:"expected"`
+	// ExpectedNew is μ, the expected number of new deals won and closed in
+	// the period.
+	ExpectedNew float64 `json:"expected_new"`
+	OpenDeals   int     `json:"open_deals"`
+}
+
+// ForecastResult is the quota forecast for every rep, in the order of the
+// input.
+type ForecastResult struct {
+	Days  float64       `json:"days"`
+	Draws int           `json:"draws"`
+	Seed  uint64        `json:"seed"`
+	Reps  []RepForecast `json:"reps"`
+}
+
+// Forecast draws each rep's bookings at the period's end by Monte Carlo:
+//
+//	bookings = WonSoFar + Σ open deals won and closing in time
+//	                    + Σ new deals won and closing in time
+//
+// An open deal at stage k with age a is won and closes within the
+// remaining R days with probability
+//
+//	p = StageWin[k] × #{a ≤ T ≤ a + R} / #{T ≥ a}
+//
+// over the observed times to close T (1 when no T is at least a: an
+// overdue deal is taken to close in the period if it is won; 1 when
+// TimeToClose is nil). New deals arrive as a Poisson process of rate
+// NewPerDay over the R days; one created at a uniform time s closes in time
+// if s + T ≤ R, so, thinning the process, the number won and closed in time
+// is Poisson with mean
+//
+//	μ = NewPerDay × R × NewWinRate × Σ max(0, R − T_i) / (n × R)
+//
+// each with an amount drawn from NewAmounts.
+//
+// Implementation: amounts are rounded half to even to whole cents and
+// summed as int64 cents in the draw loop, then converted back to
+// [decimal.Decimal] for the results; each deal's probability is turned into
+// a uint64 threshold compared with one random word; the Poisson count is
+// drawn by inverting a precomputed cumulative table. The loop allocates
+// nothing. Reps run in parallel, each on its own generator.
+//
+// Forecast stops and returns ctx.Err() when ctx is cancelled. Inputs are
+// not modified.
+//
+// Errors: a *[InputError] naming the field (such as
+// "reps[1].open[0].stage") wrapping [ErrNotFinite], [ErrNegative],
+// [ErrRateRange], [ErrUnknownStage], [ErrNoData] (new deals to win and no
+// NewAmounts) or [ErrOutOfRange] (draws above [MaxDraws], μ above
+// [MaxNewDeals], days beyond time.Duration, bookings that could pass 2^62
+// cents).
+func Forecast(ctx context.Context, in ForecastInput) (ForecastResult, error) {
+	draws := in.Draws
+	switch {
+	case draws == 0:
+		draws = DefaultDraws
+	case draws < 0:
+		return ForecastResult{}, inputErr("draws", fmt.Sprint(draws), ErrNegative)
+	case draws > MaxDraws:
+		return ForecastResult{}, inputErr("draws", fmt.Sprint(draws), ErrOutOfRange)
+	}
+	plans, err := prepare(in)
+	if err != nil {
+		return ForecastResult{}, err
+	}
+	out := ForecastResult{Days: in.Days, Draws: draws, Seed: in.Seed, Reps: make([]RepForecast, len(plans))}
+	workers := in.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(plans))
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		next int
+		werr error
+	)
+	for range workers {
+		wg.Go(func() {
+			buf := make([]int64, draws)
+			for {
+				mu.Lock()
+				i := next
+				next++
+				stop := werr != nil
+				mu.Unlock()
+				if stop || i >= len(plans) {
+					return
+				}
+				s1, s2 := repSeed(in.Seed, i)
+				rng := rand.New(rand.NewPCG(s1, s2))
+				if err := plans[i].draw(ctx, rng, buf); err != nil {
+					mu.Lock()
+					werr = err
+					mu.Unlock()
+					return
+				}
+				out.Reps[i] = plans[i].summarise(buf)
+			}
+		})
+	}
+	wg.Wait()
+	if werr != nil {
+		return ForecastResult{}, werr
+	}
+	if err := ctx.Err(); err != nil {
+		return ForecastResult{}, err
+	}
+	return out, nil
+}
+
+// repSeed derives the two PCG seed words of rep i from the caller's seed
+// with the SplitMix64 finaliser, so neighbouring reps get unrelated
+// streams.
+func repSeed(seed uint64, i int) (uint64, uint64) {
+	a := splitmix(seed ^ splitmix(uint64(i)))
+	return a, splitmix(a ^ uint64(i) ^ 0x5851f42d4c957f2d)
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// plan is one rep's precomputed draw tables.
+type plan struct {
+	in        RepInput
+	base      int64    // cents always booked: won so far and deals certain to close
+	threshold []uint64 // per uncertain deal: p × 2^64
+	amount    []int64  // per uncertain deal, cents
+	kmin      int      // the Poisson table starts at kmin
+	cdf       []float64
+	newAmount []int64 // cents
+	quota     int64   // quota in cents, rounded up
+	expected  decimal.Decimal
+	mu        float64
+}
+
+// draw fills buf with drawn bookings in cents.
+func (p *plan) draw(ctx context.Context, rng *rand.Rand, buf []int64) error {
+	for d := range buf {
+		if d&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		t := p.base
+		for j, th := range p.threshold {
+			if rng.Uint64() < th {
+				t += p.amount[j]
+			}
+		}
+		if p.cdf != nil {
+			u := rng.Float64()
+			lo, hi := 0, len(p.cdf)-1 // the last entry is 1 > u
+			for lo < hi {
+				m := int(uint(lo+hi) >> 1)
+				if p.cdf[m] > u {
+					hi = m
+				} else {
+					lo = m + 1
+				}
+			}
+			n := len(p.newAmount)
+			for range p.kmin + lo {
+				t += p.newAmount[rng.IntN(n)]
+			}
+		}
+		buf[d] = t
+	}
+	return nil
+}
+
+// summarise sorts buf and reads the results from it.
+func (p *plan) summarise(buf []int64) RepForecast {
+	slices.Sort(buf)
+	n := len(buf)
+	hit, _ := slices.BinarySearch(buf, p.quota) // first draw ≥ quota
+	ph := float64(n-hit) / float64(n)
+	var sum [2]uint64
+	for _, v := range buf {
+		var c uint64
+		sum[1], c = bits.Add64(sum[1], uint64(v), 0)
+		sum[0] += c
+	}
+	q := func(pct int) decimal.Decimal { return cents(buf[(pct*n+99)/100-1]) }
+	return RepForecast{
+		Rep:         p.in.Rep,
+		Quota:       p.in.Quota,
+		WonSoFar:    p.in.WonSoFar,
+		PHit:        ph,
+		PHitStdErr:  math.Sqrt(ph * (1 - ph) / float64(n)),
+		P10:         q(10),
+		P50:         q(50),
+		P90:         q(90),
+		Mean:        mean128Cents(sum, n),
+		Expected:    p.expected,
+		ExpectedNew: p.mu,
+		OpenDeals:   len(p.in.Open),
+	}
+}
+
+// cents converts int64 cents back to a decimal.
+func cents(c int64) decimal.Decimal { return decimal.New(c, -2) }
+
+// toCents rounds a non-negative amount half to even to whole cents; ok is
+// false when it does not fit below maxCents.
+func toCents(a decimal.Decimal) (int64, bool) {
+	c := a.Shift(2).RoundBank(0)
+	if c.GreaterThanOrEqual(decimal.NewFromInt(maxCents)) {
+		return 0, false
+	}
+	return c.IntPart(), true
+}
+
+// mean128Cents returns the 128-bit sum of cents divided by n, to the cent.
+func mean128Cents(s [2]uint64, n int) decimal.Decimal {
+	b := new(big.Int).SetUint64(s[0])
+	b.Lsh(b, 64).Or(b, new(big.Int).SetUint64(s[1]))
+	return decimal.NewFromBigInt(b, 0).DivRound(decimal.NewFromInt(int64(n)), 0).Shift(-2)
+}
+
+// prepare checks the input and precomputes each rep's tables.
+func prepare(in ForecastInput) ([]plan, error) {
+	switch d := in.Days; {
+	case math.IsNaN(d) || math.IsInf(d, 0):
+		return nil, inputErr("days", fmtFloat(d), ErrNotFinite)
+	case d < 0:
+		return nil, inputErr("days", fmtFloat(d), ErrNegative)
+	case d*float64(24*time.Hour) >= math.MaxInt64:
+		return nil, inputErr("days", fmtFloat(d), fmt.Errorf("%w: beyond time.Duration", ErrOutOfRange))
+	}
+	for k, w := range in.StageWin {
+		if err := checkRate(fmt.Sprintf("stage win[%d]", k), w); err != nil {
+			return nil, err
+		}
+	}
+	times := slices.Clone(in.TimeToClose)
+	for i, t := range times {
+		if t < 0 {
+			return nil, inputErr(fmt.Sprintf("time to close[%d]", i), t.String(), ErrNegative)
+		}
+	}
+	slices.Sort(times)
+	remain := time.Duration(math.Round(in.Days * float64(24*time.Hour)))
+	// pNew is the chance that a new deal won at a uniform time in the
+	// remaining period closes in it: Σ max(0, R − T_i) / (n R).
+	pNew := 1.0
+	if remain == 0 {
+		pNew = 0
+	} else if len(times) > 0 {
+		var s float64
+		for _, t := range times {
+			if t < remain {
+				s += float64(remain - t)
+			}
+		}
+		pNew = s / (float64(len(times)) * float64(remain))
+	}
+	plans := make([]plan, len(in.Reps))
+	for i, r := range in.Reps {
+		p, err := preparePlan(fmt.Sprintf("reps[%d]", i), r, in.StageWin, times, remain, in.Days, pNew)
+		if err != nil {
+			return nil, err
+		}
+		plans[i] = p
+	}
+	return plans, nil
+}
+
+func checkRate(name string, v float64) error {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return inputErr(name, fmtFloat(v), ErrNotFinite)
+	case v < 0 || v > 1:
+		return inputErr(name, fmtFloat(v), ErrRateRange)
+	}
+	return nil
+}
+
+func checkMoney(name string, v decimal.Decimal) error {
+	if v.IsNegative() {
+		return inputErr(name, v.String(), ErrNegative)
+	}
+	return nil
+}
+
+// closeWithin returns #{a ≤ T ≤ a+R} / #{T ≥ a} over sorted times, or 1
+// when no time is at least a or there are no times.
+func closeWithin(times []time.Duration, age, remain time.Duration) float64 {
+	lo, _ := slices.BinarySearch(times, age) // first T ≥ a
+	alive := len(times) - lo
+	if alive == 0 {
+		return 1
+	}
+	end := age + remain
+	if end < age { // overflow: every time is within
+		end = math.MaxInt64
+	}
+	hi, found := slices.BinarySearch(times, end)
+	for found && hi < len(times) && times[hi] == end {
+		hi++
+	}
+	return float64(hi-lo) / float64(alive)
+}
+
+func preparePlan(name string, r RepInput, stageWin []float64, times []time.Duration, remain time.Duration, days, pNew float64) (plan, error) {
+	p := plan{in: r}
+	if err := checkMoney(name+".quota", r.Quota); err != nil {
+		return plan{}, err
+	}
+	if err := checkMoney(name+".won_so_far", r.WonSoFar); err != nil {
+		return plan{}, err
+	}
+	bound := r.WonSoFar
+	expected := r.WonSoFar
+	for j, o := range r.Open {
+		dn := fmt.Sprintf("%s.open[%d]", name, j)
+		switch {
+		case o.Stage < 0 || o.Stage >= len(stageWin):
+			return plan{}, inputErr(dn+".stage", fmt.Sprint(o.Stage), fmt.Errorf("%w: %d stage win probabilities", ErrUnknownStage, len(stageWin)))
+		case o.Age < 0:
+			return plan{}, inputErr(dn+".age", o.Age.String(), ErrNegative)
+		}
+		if err := checkMoney(dn+".amount", o.Amount); err != nil {
+			return plan{}, err
+		}
+		bound = bound.Add(o.Amount)
+		q := stageWin[o.Stage] * closeWithin(times, o.Age, remain)
+		expected = expected.Add(o.Amount.Mul(toDecimal(q)))
+		c, ok := toCents(o.Amount)
+		if !ok {
+			return plan{}, inputErr(dn+".amount", o.Amount.String(), fmt.Errorf("%w: above 2^62 cents", ErrOutOfRange))
+		}
+		switch {
+		case q <= 0:
+		case q >= 1:
+			p.base += c // cannot overflow: bound is checked below before use
+		default:
+			p.threshold = append(p.threshold, uint64(q*0x1p64))
+			p.amount = append(p.amount, c)
+		}
+	}
+	switch {
+	case math.IsNaN(r.NewPerDay) || math.IsInf(r.NewPerDay, 0):
+		return plan{}, inputErr(name+".new_per_day", fmtFloat(r.NewPerDay), ErrNotFinite)
+	case r.NewPerDay < 0:
+		return plan{}, inputErr(name+".new_per_day", fmtFloat(r.NewPerDay), ErrNegative)
+	}
+	if err := checkRate(name+".new_win_rate", r.NewWinRate); err != nil {
+		return plan{}, err
+	}
+	p.mu = r.NewPerDay * days * r.NewWinRate * pNew
+	if p.mu > MaxNewDeals || math.IsInf(p.mu, 0) {
+		return plan{}, inputErr(name+".new_per_day", fmtFloat(r.NewPerDay), fmt.Errorf("%w: %g new deals expected, above %d", ErrOutOfRange, p.mu, MaxNewDeals))
+	}
+	if p.mu > 0 {
+		if len(r.NewAmounts) == 0 {
+			return plan{}, inputErr(name+".new_amounts", "", fmt.Errorf("%w: new deals can be won and there is no amount to draw", ErrNoData))
+		}
+		var maxNew, sumNew decimal.Decimal
+		p.newAmount = make([]int64, len(r.NewAmounts))
+		for j, a := range r.NewAmounts {
+			an := fmt.Sprintf("%s.new_amounts[%d]", name, j)
+			if err := checkMoney(an, a); err != nil {
+				return plan{}, err
+			}
+			c, ok := toCents(a)
+			if !ok {
+				return plan{}, inputErr(an, a.String(), fmt.Errorf("%w: above 2^62 cents", ErrOutOfRange))
+			}
+			p.newAmount[j] = c
+			maxNew = decimal.Max(maxNew, a)
+			sumNew = sumNew.Add(a)
+		}
+		p.kmin, p.cdf = poissonTable(p.mu)
+		kmax := p.kmin + len(p.cdf) - 1
+		bound = bound.Add(maxNew.Mul(decimal.NewFromInt(int64(kmax))))
+		meanNew := quo(sumNew, decimal.NewFromInt(int64(len(r.NewAmounts))))
+		expected = expected.Add(meanNew.Mul(toDecimal(p.mu)))
+	}
+	if bound.Shift(2).GreaterThanOrEqual(decimal.NewFromInt(maxCents)) {
+		return plan{}, inputErr(name, bound.String(), fmt.Errorf("%w: possible bookings above 2^62 cents", ErrOutOfRange))
+	}
+	won, _ := toCents(r.WonSoFar) // below the bound
+	p.base += won
+	// Bookings are whole cents, so reaching the quota means reaching it
+	// rounded up to the cent; a quota beyond any possible bookings is never
+	// reached.
+	if qc := r.Quota.Shift(2).Ceil(); qc.GreaterThanOrEqual(decimal.NewFromInt(maxCents)) {
+		p.quota = math.MaxInt64
+	} else {
+		p.quota = qc.IntPart()
+	}
+	p.expected = expected.RoundBank(MoneyPlaces)
+	return p, nil
+}
+
+// poissonTable returns the cumulative distribution of a Poisson(mu) count
+// from kmin to a kmax that leaves out less than 1e-20 of the mass on either
+// side (mu ± 10 standard deviations, plus 20), normalised so that the last
+// entry is exactly 1.
+func poissonTable(mu float64) (int, []float64) {
+	sd := math.Sqrt(mu)
+	kmin := max(0, int(math.Floor(mu-10*sd-20)))
+	kmax := int(math.Ceil(mu + 10*sd + 20))
+	cdf := make([]float64, kmax-kmin+1)
+	lmu := math.Log(mu)
+	var s float64
+	for i := range cdf {
+		k := float64(kmin + i)
+		lg, _ := math.Lgamma(k + 1)
+		s += math.Exp(k*lmu - mu - lg)
+		cdf[i] = s
+	}
+	for i := range cdf {
+		cdf[i] /= s
+	}
+	cdf[len(cdf)-1] = 1
+	return kmin, cdf
+}

@@ -1,0 +1,244 @@
+package velocity
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// fuzzASP builds a non-negative or negative ASP from a coefficient and a
+// small exponent.
+func fuzzASP(units int64, exp int8) decimal.Decimal {
+	return decimal.New(units, int32(exp%24))
+}
+
+// relClose reports whether got is within rel of want, or both are zero.
+func relClose(got, want decimal.Decimal, rel float64) bool {
+	if want.IsZero() {
+		return got.IsZero()
+	}
+	d := got.Sub(want).Abs()
+	return d.LessThanOrEqual(want.Abs().Mul(decimal.NewFromFloat(rel)))
+}
+
+func FuzzNewLevers(f *testing.F) {
+	// The table cases: SMB, enterprise, and the bad inputs.
+	f.Add(40.0, 0.25, int64(12000), int8(0), int64(30*day))
+	f.Add(8.0, 0.2, int64(150000), int8(0), int64(120*day))
+	f.Add(-1.0, 0.25, int64(1), int8(0), int64(day))
+	f.Add(math.NaN(), 0.25, int64(1), int8(0), int64(day))
+	f.Add(1.0, 1.01, int64(1), int8(0), int64(day))
+	f.Add(1.0, 0.5, int64(-1), int8(-2), int64(day))
+	f.Add(1.0, 0.5, int64(1), int8(0), int64(0))
+	f.Add(1.0, 0.5, int64(1), int8(0), int64(-1))
+	f.Add(math.MaxFloat64, 1.0, int64(math.MaxInt64), int8(20), int64(1))
+	f.Fuzz(func(t *testing.T, o, w float64, units int64, exp int8, cycle int64) {
+		asp := fuzzASP(units, exp)
+		l, err := NewLevers(o, w, asp, time.Duration(cycle))
+		valid := !math.IsNaN(o) && !math.IsInf(o, 0) && o >= 0 && w >= 0 && w <= 1 && !asp.IsNegative() && cycle > 0
+		if (err == nil) != valid {
+			t.Fatalf("NewLevers(%v, %v, %v, %v) error = %v, want valid %v", o, w, asp, cycle, err, valid)
+		}
+		if err != nil {
+			var le *LeverError
+			if !errors.As(err, &le) {
+				t.Fatalf("error %v is not a *LeverError", err)
+			}
+			return
+		}
+		v, err := l.Velocity()
+		if err != nil || v.IsNegative() {
+			t.Fatalf("Velocity = %v, %v", v, err)
+		}
+		b, err := l.Bookings(DaysQuarter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// One division for B, so B and V × 91 agree to the division's 20
+		// significant digits.
+		if !relClose(b, v.Mul(decimal.NewFromInt(DaysQuarter)), 1e-18) && b.Sub(v.Mul(decimal.NewFromInt(DaysQuarter))).Abs().GreaterThan(decimal.New(1, -14)) {
+			t.Fatalf("Bookings(91) = %v, V × 91 = %v", b, v.Mul(decimal.NewFromInt(DaysQuarter)))
+		}
+	})
+}
+
+func FuzzSolve(f *testing.F) {
+	f.Add(40.0, 0.25, int64(12000), int8(0), int64(30*day), int64(5000), int8(0), 1.0, uint8(0))
+	f.Add(40.0, 0.25, int64(12000), int8(0), int64(30*day), int64(5000), int8(0), 1.0, uint8(1))
+	f.Add(40.0, 0.25, int64(12000), int8(0), int64(30*day), int64(5000), int8(0), 1.0, uint8(2))
+	f.Add(40.0, 0.25, int64(12000), int8(0), int64(30*day), int64(5000), int8(0), 1.0, uint8(3))
+	f.Add(40.0, 0.25, int64(12000), int8(0), int64(30*day), int64(546000), int8(0), 91.0, uint8(0))
+	f.Add(40.0, 0.25, int64(12000), int8(0), int64(30*day), int64(20000), int8(0), 1.0, uint8(1))
+	f.Add(0.0, 0.0, int64(0), int8(0), int64(day), int64(0), int8(0), 0.0, uint8(3))
+	f.Add(40.0, 0.25, int64(12000), int8(0), int64(30*day), int64(1), int8(-20), 1.0, uint8(3))
+	f.Fuzz(func(t *testing.T, o, w float64, units int64, exp int8, cycle, tUnits int64, tExp int8, days float64, which uint8) {
+		l := Levers{Opportunities: o, WinRate: w, ASP: fuzzASP(units, exp), Cycle: time.Duration(cycle)}
+		target := Target{Bookings: fuzzASP(tUnits, tExp), Days: days}
+		lever := Lever(which % NumLevers)
+		got, err := Solve(l, lever, target)
+		if err != nil {
+			return
+		}
+		if err := got.Validate(); err != nil {
+			t.Fatalf("Solve(%+v, %v, %+v) = %+v, invalid: %v", l, lever, target, got, err)
+		}
+		d := days
+		if d == 0 {
+			d = 1
+		}
+		b, err := got.Bookings(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Solve then recompute gives the target: to 1e-12 for the float64
+		// and 20-digit rounding, plus half a nanosecond over the cycle for
+		// a solved cycle.
+		rel := 1e-12
+		if lever == LeverCycle {
+			rel += 0.5 / float64(got.Cycle)
+		}
+		if !relClose(b, target.Bookings, rel) {
+			t.Fatalf("Solve(%+v, %v, %+v) = %+v; recomputed %v, want %v", l, lever, target, got, b, target.Bookings)
+		}
+	})
+}
+
+func FuzzMakeUp(f *testing.F) {
+	f.Add(40.0, 0.25, int64(12000), int64(30*day), uint8(1), -0.1, uint8(0))
+	f.Add(40.0, 0.25, int64(12000), int64(30*day), uint8(3), 0.1, uint8(0))
+	f.Add(40.0, 0.25, int64(12000), int64(30*day), uint8(2), -0.2, uint8(3))
+	f.Add(40.0, 0.25, int64(12000), int64(30*day), uint8(0), -0.8, uint8(1))
+	f.Fuzz(func(t *testing.T, o, w float64, asp, cycle int64, moved uint8, change float64, adjust uint8) {
+		l := Levers{Opportunities: o, WinRate: w, ASP: decimal.NewFromInt(asp), Cycle: time.Duration(cycle)}
+		got, err := MakeUp(l, Lever(moved%NumLevers), change, Lever(adjust%NumLevers))
+		if err != nil {
+			return
+		}
+		if math.IsNaN(got.Change) || math.IsInf(got.Change, 0) {
+			t.Fatalf("MakeUp change = %v", got.Change)
+		}
+		if err := got.Levers.Validate(); err != nil {
+			t.Fatalf("MakeUp levers invalid: %v", err)
+		}
+		v0, _ := l.Velocity()
+		v1, _ := got.Levers.Velocity()
+		// Held to float64 precision, and half a nanosecond over a
+		// changed cycle.
+		rel := 1e-9 + 1/float64(min(l.Cycle, got.Levers.Cycle))
+		if !relClose(v1, v0, rel) && v1.Sub(v0).Abs().GreaterThan(decimal.New(1, -12)) {
+			t.Fatalf("MakeUp(%+v) = %+v: velocity %v, want %v", l, got, v1, v0)
+		}
+	})
+}
+
+func FuzzDecompose(f *testing.F) {
+	f.Add(40.0, 0.25, int64(12000), int64(30*day), 8.0, 0.2, int64(150000), int64(120*day))
+	f.Add(40.0, 0.25, int64(12000), int64(30*day), 80.0, 0.125, int64(12000), int64(30*day))
+	f.Add(0.0, 0.25, int64(12000), int64(30*day), 8.0, 0.2, int64(150000), int64(120*day))
+	f.Fuzz(func(t *testing.T, o0, w0 float64, a0, c0 int64, o1, w1 float64, a1, c1 int64) {
+		from := Levers{o0, w0, decimal.New(a0, -2), time.Duration(c0)}
+		to := Levers{o1, w1, decimal.New(a1, -2), time.Duration(c1)}
+		d, err := Decompose(from, to)
+		if err != nil {
+			return
+		}
+		sum := decimal.Decimal{}
+		var pct float64
+		for _, s := range d.Shares {
+			if math.IsNaN(s.Percent) || math.IsInf(s.Percent, 0) || math.IsNaN(s.LogTerm) || math.IsInf(s.LogTerm, 0) {
+				t.Fatalf("share %+v", s)
+			}
+			sum = sum.Add(s.Amount)
+			pct += s.Percent
+		}
+		if !sum.Equal(d.Gap) {
+			t.Fatalf("shares sum to %v, gap %v", sum, d.Gap)
+		}
+		if d.NoGap != d.Gap.IsZero() {
+			t.Fatalf("NoGap %v with gap %v", d.NoGap, d.Gap)
+		}
+	})
+}
+
+func FuzzSensitivities(f *testing.F) {
+	f.Add(40.0, 0.25, int64(12000), int64(30*day), 91.0, 0.1)
+	f.Add(10.0, 0.95, int64(100), int64(10*day), 1.0, 0.1)
+	f.Add(1.0, 1.0, int64(1), int64(math.MaxInt64), 1.0, 0.5)
+	f.Fuzz(func(t *testing.T, o, w float64, asp, cycle int64, days, step float64) {
+		l := Levers{o, w, decimal.NewFromInt(asp), time.Duration(cycle)}
+		s, err := Sensitivities(l, days, []float64{step})
+		if err != nil {
+			return
+		}
+		for _, ls := range s.Levers {
+			for _, p := range ls.Points {
+				if math.IsNaN(p.Gain) || math.IsInf(p.Gain, 0) || math.IsNaN(p.Elasticity) || math.IsInf(p.Elasticity, 0) || p.Bookings.IsNegative() {
+					t.Fatalf("%v point %+v", ls.Lever, p)
+				}
+			}
+			if math.IsNaN(ls.Improve) || math.IsInf(ls.Improve, 0) || ls.Improve < 0 {
+				t.Fatalf("%v Improve %v", ls.Lever, ls.Improve)
+			}
+		}
+		if s.BestGain < s.Levers[LeverOpportunities].Improve {
+			t.Fatalf("best %v gain %v below opportunities' %v", s.Best, s.BestGain, s.Levers[0].Improve)
+		}
+	})
+}
+
+func FuzzLittle(f *testing.F) {
+	f.Add(40.0, 1.2, int64(30*day))
+	f.Add(3.0, 0.0, int64(30*day))
+	f.Add(-1.0, 1.0, int64(day))
+	f.Add(1.0, math.MaxFloat64, int64(math.MaxInt64))
+	f.Fuzz(func(t *testing.T, o, rate float64, cycle int64) {
+		c, err := Little(o, rate, time.Duration(cycle))
+		if err != nil {
+			return
+		}
+		for _, v := range []float64{c.Implied, c.Gap, c.GapPercent, c.CycleDays} {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("Little(%v, %v, %v) = %+v", o, rate, cycle, c)
+			}
+		}
+	})
+}
+
+func FuzzForecast(f *testing.F) {
+	f.Add(30.0, 0.3, 0.6, int64(10000), int64(20000), int64(5000), int64(50000), 0.0, 0.0, int64(0), uint64(1))
+	f.Add(30.0, 1.0, 0.0, int64(300), int64(400), int64(1000), int64(3000), 2.0, 0.5, int64(15*day), uint64(2))
+	f.Add(0.0, 0.5, 0.5, int64(1), int64(1), int64(0), int64(0), 1.0, 1.0, int64(0), uint64(3))
+	f.Fuzz(func(t *testing.T, days, p0, p1 float64, a0, a1, won, quota int64, rate, newWin float64, age int64, seed uint64) {
+		in := ForecastInput{
+			Days:        days,
+			StageWin:    []float64{p0, p1},
+			TimeToClose: []time.Duration{10 * day, 20 * day, 40 * day},
+			Reps: []RepInput{{
+				Rep: "r", Quota: decimal.New(quota, -2), WonSoFar: decimal.New(won, -2),
+				Open:      []OpenDeal{{ID: "a", Stage: 0, Amount: decimal.New(a0, -2), Age: time.Duration(age)}, {ID: "b", Stage: 1, Amount: decimal.New(a1, -2)}},
+				NewPerDay: rate, NewWinRate: newWin, NewAmounts: []decimal.Decimal{decimal.New(a0, -2), decimal.New(a1, -2)},
+			}},
+			Draws: 200,
+			Seed:  seed,
+		}
+		// Keep the fuzzer from asking for huge Poisson tables.
+		if rate*days > 1e4 {
+			return
+		}
+		got, err := Forecast(context.Background(), in)
+		if err != nil {
+			return
+		}
+		r := got.Reps[0]
+		if r.PHit < 0 || r.PHit > 1 || math.IsNaN(r.PHitStdErr) || math.IsNaN(r.ExpectedNew) {
+			t.Fatalf("rep %+v", r)
+		}
+		if r.P10.GreaterThan(r.P50) || r.P50.GreaterThan(r.P90) || r.P10.LessThan(r.WonSoFar.RoundBank(2)) {
+			t.Fatalf("quantiles %v %v %v, won %v", r.P10, r.P50, r.P90, r.WonSoFar)
+		}
+	})
+}

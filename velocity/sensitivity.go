@@ -1,0 +1,158 @@
+package velocity
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/shopspring/decimal"
+)
+
+// ImprovementStep is the relative improvement [Sensitivities] applies to
+// each lever to name the best one: 10%.
+const ImprovementStep = 0.10
+
+// Point is the bookings with one lever changed by a relative step.
+type Point struct {
+	// Change is the relative change applied to the lever: +0.1 multiplies
+	// it by 1.1, −0.1 by 0.9 (for the cycle +0.1 is a longer cycle).
+	Change float64 `json:"change"`
+	// Capped reports a win rate held at 1 because 1 + Change would pass it.
+	Capped bool `json:"capped,omitempty"`
+	// Bookings over the period with the changed lever.
+	Bookings decimal.Decimal `json:"bookings"`
+	// Gain is the relative change in bookings, the factor the changed lever
+	// applies to V minus 1 (so it is defined even when the base is zero).
+	Gain float64 `json:"gain"`
+	// Elasticity is the arc elasticity Gain / Change; 0 when Change is 0.
+	Elasticity float64 `json:"elasticity"`
+}
+
+// LeverSensitivity is the sensitivity of bookings to one lever.
+type LeverSensitivity struct {
+	Lever Lever `json:"lever"`
+	// Elasticity is the point elasticity d ln V / d ln X: 1 for
+	// opportunities, win rate and ASP, −1 for the cycle.
+	Elasticity float64 `json:"elasticity"`
+	// Points are, for each step x in the order given, the change −x then +x.
+	Points []Point `json:"points"`
+	// Improve is the gain in bookings from a 10% improvement of the lever
+	// ([ImprovementStep]): +10% for opportunities and ASP, a win rate 10%
+	// higher capped at 1, a cycle 10% shorter (1/0.9 − 1 = +11.1%).
+	Improve float64 `json:"improve"`
+}
+
+// Sensitivity is the response of bookings over a period to changes in each
+// lever. Levers is indexed by [Lever].
+type Sensitivity struct {
+	Days     float64                     `json:"days"`
+	Base     decimal.Decimal             `json:"base"` // bookings over Days at the given levers
+	Levers   [NumLevers]LeverSensitivity `json:"levers"`
+	Best     Lever                       `json:"best"`      // the lever with the largest Improve; the first on a tie
+	BestGain float64                     `json:"best_gain"` // its Improve
+}
+
+// Sensitivities returns the bookings over periodDays for each lever moved by
+// −x and +x for every step x (a fraction in [0, 1): 0.05 is ±5%), the
+// elasticities, and the lever whose 10% improvement gives the most. The
+// formula is a product, so with f the factor a change applies to V:
+//
+//	opportunities, ASP: f = 1 + x
+//	win rate:           f = min(W × (1 + x), 1) / W   (1 + x when W is 0)
+//	cycle:              f = 1 / (1 + x)
+//
+// and each point's bookings are recomputed from the changed levers (a
+// changed cycle rounded to the nanosecond). No step means no points.
+//
+// Errors: those of [Levers.Validate] and [Levers.Bookings]; a *[InputError]
+// wrapping [ErrNotFinite] or [ErrOutOfRange] for a step that is NaN,
+// infinite, negative or 1 and above. Inputs are not modified.
+func Sensitivities(l Levers, periodDays float64, steps []float64) (Sensitivity, error) {
+	base, err := l.Bookings(periodDays)
+	if err != nil {
+		return Sensitivity{}, err
+	}
+	for i, x := range steps {
+		name := fmt.Sprintf("steps[%d]", i)
+		switch {
+		case math.IsNaN(x) || math.IsInf(x, 0):
+			return Sensitivity{}, inputErr(name, fmtFloat(x), ErrNotFinite)
+		case x < 0 || x >= 1:
+			return Sensitivity{}, inputErr(name, fmtFloat(x), fmt.Errorf("%w: a step is in [0, 1)", ErrOutOfRange))
+		}
+	}
+	s := Sensitivity{Days: periodDays, Base: base}
+	for li := range s.Levers {
+		lever := Lever(li)
+		ls := LeverSensitivity{Lever: lever, Elasticity: 1, Points: make([]Point, 0, 2*len(steps))}
+		if lever == LeverCycle {
+			ls.Elasticity = -1
+		}
+		for _, x := range steps {
+			for _, c := range [2]float64{-x, x} {
+				p, err := point(l, lever, c, periodDays)
+				if err != nil {
+					return Sensitivity{}, err
+				}
+				ls.Points = append(ls.Points, p)
+			}
+		}
+		ls.Improve, _ = factor(l, lever, ImprovementStep, true)
+		ls.Improve--
+		s.Levers[li] = ls
+		if ls.Improve > s.BestGain || li == 0 {
+			s.Best, s.BestGain = lever, ls.Improve
+		}
+	}
+	return s, nil
+}
+
+// factor returns the factor a relative change c of the lever applies to V,
+// and whether a win rate was capped at 1. With improve set, the cycle
+// moves by −c (shorter is better).
+func factor(l Levers, lever Lever, c float64, improve bool) (float64, bool) {
+	switch lever {
+	case LeverWinRate:
+		if l.WinRate == 0 {
+			return 1 + c, false
+		}
+		if w := l.WinRate * (1 + c); w > 1 {
+			return 1 / l.WinRate, true
+		}
+		return 1 + c, false
+	case LeverCycle:
+		if improve {
+			return 1 / (1 - c), false
+		}
+		return 1 / (1 + c), false
+	}
+	return 1 + c, false
+}
+
+// point returns the bookings with one lever moved by c.
+func point(l Levers, lever Lever, c, periodDays float64) (Point, error) {
+	f, capped := factor(l, lever, c, false)
+	m := l
+	switch lever {
+	case LeverOpportunities:
+		m.Opportunities *= 1 + c
+	case LeverWinRate:
+		m.WinRate = min(l.WinRate*(1+c), 1)
+	case LeverASP:
+		m.ASP = l.ASP.Mul(toDecimal(1 + c))
+	case LeverCycle:
+		cy, err := scaleCycle(l.Cycle, 1+c)
+		if err != nil {
+			return Point{}, err
+		}
+		m.Cycle = cy
+	}
+	b, err := m.Bookings(periodDays)
+	if err != nil {
+		return Point{}, err
+	}
+	p := Point{Change: c, Capped: capped, Bookings: b, Gain: f - 1}
+	if c != 0 {
+		p.Elasticity = p.Gain / c
+	}
+	return p, nil
+}
