@@ -183,7 +183,7 @@ func (d Deal) HasAttr(name string) bool {
 }
 
 // Furthest returns the index of the furthest stage the deal entered, or -1
-// when it has no events.
+// when it has no events (a deal lost before it entered any stage).
 func (d Deal) Furthest() int {
 	m := -1
 	for _, e := range d.Events {
@@ -268,7 +268,9 @@ func (d Deal) MovedBack() bool {
 
 // Validate checks the deal against the funnel. It returns a *[DealError]
 // wrapping:
-//   - [ErrInvalidDeal] for a blank id, a deal with no events, a won deal without an event at the
+//   - [ErrInvalidDeal] for a blank id, an open or won deal with no
+//     events (a lost deal may have none: CRMs export deals created straight
+//     as lost, which count in the win rate but reached no stage), a won deal without an event at the
 //     last stage, an open deal with one or with a Closed time, or an
 //     outcome out of range;
 //   - [ErrUnknownStage] for an event whose stage is not in the funnel;
@@ -284,8 +286,8 @@ func (d Deal) Validate(f Funnel) error {
 	if f.Len() == 0 {
 		return fail(ErrEmptyFunnel)
 	}
-	if len(d.Events) == 0 {
-		return fail(fmt.Errorf("%w: no stage events", ErrInvalidDeal))
+	if len(d.Events) == 0 && d.Outcome != Lost {
+		return fail(fmt.Errorf("%w: %s deal with no stage events", ErrInvalidDeal, d.Outcome))
 	}
 	var first, last time.Time
 	won := false

@@ -45,6 +45,9 @@ type Counts struct {
 	StrictPending []int64 `json:"strict_pending"`
 	// LostAt[k] counts the lost deals whose furthest stage is k.
 	LostAt []int64 `json:"lost_at"`
+	// LostNoStage counts the lost deals that entered no stage (created
+	// straight as lost): they are in Lost and the win rate, in no stage.
+	LostNoStage int64 `json:"lost_no_stage"`
 
 	// AmountReached[k] is the sum of the amounts of the deals with an
 	// amount that reached stage k (implied): the value that arrived at
@@ -124,6 +127,7 @@ func (c *Counts) add(g *Counts) {
 	c.Won += g.Won
 	c.Lost += g.Lost
 	c.Open += g.Open
+	c.LostNoStage += g.LostNoStage
 	for k := range c.Reached {
 		c.Reached[k] += g.Reached[k]
 		c.Entered[k] += g.Entered[k]
@@ -160,7 +164,7 @@ func (c Counts) Check() error {
 	for _, v := range []struct {
 		name string
 		v    int64
-	}{{"deals", c.Deals}, {"won", c.Won}, {"lost", c.Lost}, {"open", c.Open}, {"no_amount", c.NoAmount}, {"won_with_amount", c.WonWithAmount}, {"open_with_amount", c.OpenWithAmount}} {
+	}{{"deals", c.Deals}, {"won", c.Won}, {"lost", c.Lost}, {"open", c.Open}, {"lost_no_stage", c.LostNoStage}, {"no_amount", c.NoAmount}, {"won_with_amount", c.WonWithAmount}, {"open_with_amount", c.OpenWithAmount}} {
 		if v.v < 0 {
 			return countErr(v.name, v.v, ErrNegativeCount)
 		}
@@ -186,7 +190,7 @@ func (c Counts) Check() error {
 		openAt += c.OpenAt[k]
 		lostAt += c.LostAt[k]
 	}
-	if n > 0 && (openAt != c.Open || lostAt != c.Lost || c.Reached[n-1] != c.Won) {
+	if n > 0 && (openAt != c.Open || lostAt+c.LostNoStage != c.Lost || c.Reached[n-1] != c.Won || c.Reached[0] > c.Deals-c.LostNoStage) {
 		return &InputError{Name: "counts", Value: fmt.Sprintf("open by stage %d of %d, lost by stage %d of %d, reached last %d of won %d", openAt, c.Open, lostAt, c.Lost, c.Reached[n-1], c.Won), Err: ErrOutOfRange}
 	}
 	return nil
@@ -405,7 +409,11 @@ func (c *Counts) addDeal(d *Deal, n int) {
 		c.Won++
 	case Lost:
 		c.Lost++
-		c.LostAt[furthest]++
+		if furthest < 0 {
+			c.LostNoStage++
+		} else {
+			c.LostAt[furthest]++
+		}
 	default:
 		c.Open++
 		c.OpenAt[furthest]++

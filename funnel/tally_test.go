@@ -198,6 +198,24 @@ func TestSteps(t *testing.T) {
 	}
 }
 
+func TestTallyLostWithoutStage(t *testing.T) {
+	// A deal created straight as lost, beside D1 (won straight through):
+	// two deals, one won, one lost; only D1 reached any stage.
+	deals := []Deal{handDeals()[0], {ID: "X", Outcome: Lost, Closed: jan(2), Amount: amount("50")}}
+	c := mustTally(t, tallyFunnel, deals).Total()
+	got := []any{c.Deals, c.Won, c.Lost, c.LostNoStage, c.Reached, c.LostAt, c.WinRate()}
+	want := []any{int64(2), int64(1), int64(1), int64(1), []int64{1, 1, 1, 1, 1}, []int64{0, 0, 0, 0, 0}, Rate{K: 1, N: 2}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tally with a stageless lost deal mismatch (-want +got):\n%s", diff)
+	}
+	if err := c.Check(); err != nil {
+		t.Errorf("Check() = %v", err)
+	}
+	if err := NewTally(tallyFunnel).Add(Deal{ID: "Y"}); !errors.Is(err, ErrInvalidDeal) {
+		t.Errorf("an open deal with no events: err = %v, want ErrInvalidDeal", err)
+	}
+}
+
 func TestTallyGroups(t *testing.T) {
 	ta := mustTally(t, tallyFunnel, handDeals(), "owner")
 	groups := ta.Groups()
@@ -237,6 +255,11 @@ func randomDeals(r *rand.Rand, k, n int) []Deal {
 		d := Deal{ID: string(rune('A'+i%26)) + string(rune('a'+i/26%26)) + string(rune('0'+i/676)), Owner: owners[r.IntN(len(owners))]}
 		if r.IntN(4) > 0 {
 			d.Amount = decimal.NewNullDecimal(decimal.New(int64(r.IntN(100000)), -2))
+		}
+		if r.IntN(20) == 0 { // created straight as lost: no stage
+			d.Outcome, d.Closed = Lost, t
+			deals[i] = d
+			continue
 		}
 		stage := r.IntN(2) // sometimes mid-funnel
 		for {

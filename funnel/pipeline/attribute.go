@@ -72,9 +72,11 @@ type Effect struct {
 	// ([funnel.Deal.Furthest]) is k.
 	Deepest [][]int64 `json:"deepest"`
 	// Deals counts the deals in the table; Missing those left out for a
-	// blank or absent value.
+	// blank or absent value; NoStage those left out because they were lost
+	// before they entered any stage, so have no deepest stage.
 	Deals   int `json:"deals"`
 	Missing int `json:"missing"`
+	NoStage int `json:"no_stage"`
 	// Test is the chi-square test of independence of value and deepest
 	// stage on Deepest.
 	Test ChiSquare `json:"test"`
@@ -114,7 +116,11 @@ func AttributeEffect(f funnel.Funnel, deals []funnel.Deal, attr string) (Effect,
 			e.Missing++
 			continue
 		}
-		k := deals[i].Furthest() // >= 0: a valid deal has an event
+		k := deals[i].Furthest()
+		if k < 0 {
+			e.NoStage++
+			continue
+		}
 		row, ok := byValue[v]
 		if !ok {
 			row = make([]int64, f.Len())

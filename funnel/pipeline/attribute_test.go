@@ -61,6 +61,9 @@ func depthDeals(attr string, rows map[string][3]int) []funnel.Deal {
 // CI 1/16.271499 = 0.061457 to 1/0.983314 = 1.016969.
 func TestAttributeEffect2x3(t *testing.T) {
 	deals := depthDeals("warm", map[string][3]int{"cold": {10, 6, 4}, "warm": {4, 6, 10}})
+	// One more cold deal lost before it entered any stage: it has no
+	// deepest stage, so it is counted in NoStage and not in the table.
+	deals = append(deals, funnel.Deal{ID: "nostage", Attrs: map[string]string{"warm": "cold"}, Outcome: funnel.Lost})
 	before := cloneDeals(deals)
 	got, err := AttributeEffect(threeStage, deals, "warm")
 	if err != nil {
@@ -73,6 +76,7 @@ func TestAttributeEffect2x3(t *testing.T) {
 		Stages:  []string{"Lead", "Proposal", "Won"},
 		Deepest: [][]int64{{10, 6, 4}, {4, 6, 10}},
 		Deals:   40,
+		NoStage: 1,
 		Test:    ChiSquare{Tested: true, Stat: 36.0 / 7, DF: 2, P: math.Exp(-18.0 / 7), Cells: 6, MinExpected: 6},
 		Odds: []OddsRatio{
 			{Value: "cold", Stage: 1, StageName: "Proposal", A: 10, B: 10, C: 16, D: 4, Ratio: 0.25, Low: 0.06145715324514617, High: 1.0169686798002835},

@@ -1,0 +1,300 @@
+package crm
+
+import (
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+)
+
+// readAllRecords splits s with records, copying each record's fields.
+func readAllRecords(s string) ([][]string, error) {
+	r := newRecords(strings.NewReader(s), ',')
+	var out [][]string
+	for {
+		f, err := r.next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		row := make([]string, len(f))
+		for i, b := range f {
+			row[i] = string(b)
+		}
+		out = append(out, row)
+	}
+}
+
+// stdRecords splits s with encoding/csv, the second method.
+func stdRecords(s string) ([][]string, error) {
+	r := csv.NewReader(strings.NewReader(s))
+	r.FieldsPerRecord = -1
+	return r.ReadAll()
+}
+
+var csvCases = []string{
+	"a,b,c\n1,2,3\n",
+	"a,b\r\n1,2\r\n",
+	"a,b\n\n\n1,2",
+	"\"a,1\",\"b \"\"q\"\"\"\n",
+	"\"multi\nline\",x\n",
+	"\"multi\r\nline\",x\r\n",
+	"a,,\n,,\n",
+	"\"\",\"\"\n",
+	"a,b\r",
+	"\ufeffa,b\n1,2\n",
+	"x\n\"y\"\n",
+	"a,\"b\"\n",
+	"a,\"\"\n",
+	"\"\n\n\",z\n",
+}
+
+func TestRecordsMatchEncodingCSV(t *testing.T) {
+	for _, in := range csvCases {
+		want, err := stdRecords(in)
+		if err != nil {
+			t.Fatalf("encoding/csv(%q): %v", in, err)
+		}
+		if strings.HasPrefix(in, "\ufeff") {
+			// encoding/csv keeps the byte order mark; records drops it.
+			want[0][0] = strings.TrimPrefix(want[0][0], "\ufeff")
+		}
+		got, err := readAllRecords(in)
+		if err != nil {
+			t.Fatalf("records(%q): %v", in, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("records(%q) mismatch (-encoding/csv +got):\n%s", in, diff)
+		}
+	}
+}
+
+func TestRecordsErrors(t *testing.T) {
+	tests := []struct {
+		in   string
+		line int
+	}{
+		{"a,b\nx\"y,z\n", 2},        // bare quote
+		{"a,b\n\"x\"y,z\n", 2},      // text after a closing quote
+		{"a,b\n\"open\n\nnever", 4}, // unterminated quote, reported at the last line
+	}
+	for _, tt := range tests {
+		_, err := readAllRecords(tt.in)
+		var re *RowError
+		if !errors.As(err, &re) || !errors.Is(err, ErrMalformedRow) || re.Line != tt.line {
+			t.Errorf("records(%q) error = %v, want ErrMalformedRow at line %d", tt.in, err, tt.line)
+		}
+	}
+}
+
+// TestRecordsLongLine reads a line longer than the read buffer.
+func TestRecordsLongLine(t *testing.T) {
+	long := strings.Repeat("x", 200_000)
+	got, err := readAllRecords("a,b\n" + long + ",\"" + long + "\"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[1][0] != long || got[1][1] != long {
+		t.Errorf("long line not read back")
+	}
+}
+
+// FuzzRecords checks records against encoding/csv: wherever encoding/csv
+// reads the input, records reads the same fields.
+func FuzzRecords(f *testing.F) {
+	for _, c := range csvCases {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if strings.HasPrefix(in, "\ufeff") {
+			return
+		}
+		want, err := stdRecords(in)
+		if err != nil {
+			return
+		}
+		got, err := readAllRecords(in)
+		if err != nil {
+			t.Fatalf("records(%q): %v; encoding/csv read %q", in, err, want)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("records(%q) mismatch (-encoding/csv +got):\n%s", in, diff)
+		}
+	})
+}
+
+var dateCases = []string{
+	"2024-01-31T23:59:59Z", "2024-02-29", "2023-02-29", "2024-13-01", "2024-00-10",
+	"2024-04-31T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T10:60:00Z", "2024-01-01T10:00:60Z",
+	"2024-01-01T10:00:00+02:00", "2024-01-01T10:00:00.5Z", "2024-1-01", "0000-01-01", "abcd-ef-gh", "2024-01-01T10:00:00z",
+}
+
+// TestDatesMatchTimePackage checks the allocation-free forms against the
+// time package, the second method: the same instant, or both refusing.
+func TestDatesMatchTimePackage(t *testing.T) {
+	for _, s := range dateCases {
+		checkDate(t, s)
+	}
+}
+
+func checkDate(t *testing.T, s string) {
+	t.Helper()
+	got, err := Dates{}.parse([]byte(s))
+	want, werr := time.Parse(time.RFC3339, s)
+	if werr != nil {
+		want, werr = time.Parse(time.DateOnly, s)
+	}
+	if (err == nil) != (werr == nil) {
+		t.Fatalf("parse(%q) error = %v, time package error = %v", s, err, werr)
+	}
+	if err != nil {
+		if !errors.Is(err, ErrBadDate) {
+			t.Errorf("parse(%q) error = %v, want ErrBadDate", s, err)
+		}
+		return
+	}
+	if !got.Equal(want) {
+		t.Errorf("parse(%q) = %v, time package = %v", s, got, want)
+	}
+}
+
+func FuzzDates(f *testing.F) {
+	for _, s := range dateCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.TrimSpace(s) != s || s == "" {
+			return
+		}
+		checkDate(t, s)
+	})
+}
+
+func TestDatesLayoutsAndLocation(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	d := Dates{Layouts: []string{"02.01.2006"}, Location: tokyo}
+	tests := []struct {
+		in   string
+		want time.Time
+	}{
+		{"2024-03-05", time.Date(2024, 3, 5, 0, 0, 0, 0, tokyo)},                     // date alone: in the location
+		{"05.03.2024", time.Date(2024, 3, 5, 0, 0, 0, 0, tokyo)},                     // the layout: in the location
+		{"2024-03-05T00:00:00Z", time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)},        // RFC 3339 keeps its zone
+		{" 2024-03-05T09:00:00+09:00 ", time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)}, // same instant as midnight UTC
+	}
+	for _, tt := range tests {
+		got, err := d.Parse(tt.in)
+		if err != nil || !got.Equal(tt.want) {
+			t.Errorf("Parse(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+	if _, err := d.Parse("5 March 2024"); !errors.Is(err, ErrBadDate) {
+		t.Errorf("Parse(5 March 2024) error = %v, want ErrBadDate", err)
+	}
+}
+
+func TestParseAmount(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // "" for missing; the decimal otherwise
+		err  error
+	}{
+		{"", "", nil},
+		{"  ", "", nil},
+		{"0", "0", nil},
+		{"1234.50", "1234.5", nil},
+		{"$1,234.50", "1234.5", nil},
+		{"€1,234,567.891", "1234567.891", nil},
+		{"£7", "7", nil},
+		{"¥1,000", "1000", nil},
+		{" 42 ", "42", nil},
+		{"123456789012345678901234.5", "123456789012345678901234.5", nil}, // past int64: the slow path
+		{"0.000000000000000000001", "0.000000000000000000001", nil},
+		{"-5", "", funnel.ErrNegativeAmount},
+		{"$-5", "", ErrBadAmount},
+		{"12,34", "", ErrBadAmount},
+		{"1234,567", "", ErrBadAmount},
+		{",123", "", ErrBadAmount},
+		{"1,,234", "", ErrBadAmount},
+		{"1,234,56.7", "", ErrBadAmount},
+		{"1.", "", ErrBadAmount},
+		{".5", "", ErrBadAmount},
+		{"1.2.3", "", ErrBadAmount},
+		{"1e5", "", ErrBadAmount},
+		{"+5", "", ErrBadAmount},
+		{"5$", "", ErrBadAmount},
+		{"USD 5", "", ErrBadAmount},
+		{"$ 5", "", ErrBadAmount},
+		{"1.234,50", "", ErrBadAmount},
+		{"$", "", ErrBadAmount},
+		{"NaN", "", ErrBadAmount},
+	}
+	for _, tt := range tests {
+		got, err := ParseAmount(tt.in)
+		if tt.err != nil {
+			if !errors.Is(err, tt.err) || !errors.Is(err, ErrBadAmount) {
+				t.Errorf("ParseAmount(%q) error = %v, want %v", tt.in, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseAmount(%q): %v", tt.in, err)
+			continue
+		}
+		if tt.want == "" {
+			if got.Valid {
+				t.Errorf("ParseAmount(%q) = %v, want missing", tt.in, got.Decimal)
+			}
+			continue
+		}
+		if !got.Valid || !got.Decimal.Equal(decimal.RequireFromString(tt.want)) {
+			t.Errorf("ParseAmount(%q) = %v (valid %v), want %s", tt.in, got.Decimal, got.Valid, tt.want)
+		}
+	}
+}
+
+// FuzzParseAmount checks, for any input, that an accepted amount is not
+// negative and equals what decimal.NewFromString reads once the symbol and
+// the separators are taken out (the second method).
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"", "0", "$1,234.50", "12,34", "-5", "1e5", "123456789012345678901234.5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseAmount(s)
+		if err != nil {
+			if !errors.Is(err, ErrBadAmount) {
+				t.Fatalf("ParseAmount(%q) error %v does not wrap ErrBadAmount", s, err)
+			}
+			return
+		}
+		if !got.Valid {
+			if strings.TrimSpace(s) != "" {
+				t.Fatalf("ParseAmount(%q) missing for a non-empty input", s)
+			}
+			return
+		}
+		if got.Decimal.IsNegative() {
+			t.Fatalf("ParseAmount(%q) = %v, negative", s, got.Decimal)
+		}
+		clean := strings.TrimSpace(s)
+		for _, sym := range []string{"$", "€", "£", "¥"} {
+			if c, ok := strings.CutPrefix(clean, sym); ok {
+				clean = c
+				break
+			}
+		}
+		want, err := decimal.NewFromString(strings.ReplaceAll(clean, ",", ""))
+		if err != nil || !want.Equal(got.Decimal) {
+			t.Fatalf("ParseAmount(%q) = %v, decimal reads %v (%v)", s, got.Decimal, want, err)
+		}
+	})
+}

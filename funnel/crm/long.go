@@ -1,0 +1,273 @@
+package crm
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/funnelmath/funnelmath/funnel"
+)
+
+// LongColumns names the header of each column of a long stage history.
+// An empty name means the default in brackets; "-" means the export has no
+// such column. A required column that is absent, or an optional column
+// named explicitly and absent, is an error wrapping [ErrMissingColumn].
+// Header names match exactly, or else ignoring case and surrounding white
+// space. Columns without a role are kept in [funnel.Deal.Attrs] by header
+// name.
+type LongColumns struct {
+	ID            string // deal id, required ["deal_id"]
+	Stage         string // stage entered, required ["stage"]
+	At            string // when the stage was entered, required ["entered_at"]
+	Owner         string // optional ["owner"]
+	Segment       string // optional ["segment"]
+	Source        string // optional ["source"]
+	Account       string // optional ["account"]
+	Amount        string // optional, see [ParseAmount] ["amount"]
+	ExpectedClose string // optional expected close date ["expected_close"]
+}
+
+// Long reads a long stage history: one row per stage entry, with a deal
+// id, a stage and the time the deal entered it, as the output of the
+// funnelmath bench generator (deal_id, owner, segment, source, stage,
+// entered_at, amount) or a Salesforce OpportunityHistory report mapped
+// through Columns.
+//
+// # Rows to deals
+//
+// A row whose stage is a funnel stage is an event; a row whose stage is a
+// lost name (see [Stages]) is the deal's close as lost. Each row needs a
+// time. A deal's rows are then:
+//   - sorted by time when they are not in time order (rows at the same
+//     time keep input order, except that a won or lost row goes after the
+//     others), with a [NoteReordered];
+//   - rid of exact repeats (same stage, same time), with a
+//     [NoteDuplicate] for each;
+//   - won when a row enters the last stage, closing at the last such row;
+//     lost when a row is lost, closing at the last lost row (a
+//     [NoteReclosed] when lost more than once); open otherwise.
+//
+// A deal both won and lost is an error wrapping [ErrWonAndLost], and a
+// stage entered after the deal closed an error wrapping [ErrAfterClose].
+// A move back to an earlier stage is kept as an event (see
+// [funnel.Deal.MovedBack]); a deal whose first row is mid-funnel is kept
+// as it is (implied reach counts the stages before it). Owner, segment,
+// source, account, amount, expected close and the other columns take the
+// last non-empty value among the deal's rows in input order. A won deal
+// without an amount is kept with a [NoteNoAmount]. A deal with a lost row
+// and no stage row has no events; it is yielded when
+// [funnel.Deal.Validate] accepts a deal without events, and otherwise
+// reported as an error wrapping [ErrInvalidDeal].
+//
+// # Grouping
+//
+// By default the rows of a deal are taken to be contiguous: a deal is
+// emitted as soon as the id changes, and the reader holds one deal at a
+// time plus a 64-bit hash of each id read with its first and last lines
+// (some 24 bytes a deal, never the ids), to find an id that comes back
+// after its deal was emitted; each row of it is an error wrapping
+// [ErrNotContiguous] naming the lines of both. Two ids share a hash with
+// probability about n²/2⁶⁵ over n deals (under 3e-6 for ten million),
+// which would report a false repeat. With Scattered set, the
+// reader holds every deal until the end of the input and emits them in
+// the order of their first rows.
+//
+// The zero Long has no funnel and returns an error wrapping
+// [ErrBadConfig]; set Funnel.
+type Long struct {
+	// Funnel is the list of stages, whose last is the won stage.
+	Funnel funnel.Funnel
+	// Columns maps the header to roles; the zero value reads the bench
+	// generator's output.
+	Columns LongColumns
+	// Scattered, when set, lets the rows of a deal be anywhere in the
+	// input, at the cost of holding all deals in memory until the end.
+	Scattered bool
+	// Options are the settings shared by all readers.
+	Options
+}
+
+// Deals returns the deals of the history read from r, one at a time and
+// in input order (see [Long] for the rules), each of which passes
+// [funnel.Deal.Validate]. The sequence ends at the end of the input, when
+// the consumer stops, or after its only error, which is yielded with a
+// zero Deal: a bad configuration or header, a row that cannot be read in
+// strict mode (a *[RowError] naming the line, column and value), a read
+// error from r, or ctx's error (checked every 4096 rows). In lenient mode
+// bad rows go to [Options.OnSkip] instead. r is read once, to its end
+// unless the consumer stops first; it is not closed.
+func (c Long) Deals(ctx context.Context, r io.Reader) iter.Seq2[funnel.Deal, error] {
+	return seq(func(emit func(funnel.Deal) error) error { return c.run(ctx, r, emit) })
+}
+
+// ReadAll reads every deal from r, as [Long.Deals] does, and returns them
+// with the skipped rows (lenient mode; Lenient needs no OnSkip here) and
+// the notes. OnSkip and OnNote, when set, are called as well. On an
+// error, the deals read before it are returned with it.
+func (c Long) ReadAll(ctx context.Context, r io.Reader) (Result, error) {
+	return collect(&c.Options, func(o Options) iter.Seq2[funnel.Deal, error] {
+		c.Options = o
+		return c.Deals(ctx, r)
+	})
+}
+
+func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error) error {
+	if err := checkFunnel(c.Funnel); err != nil {
+		return err
+	}
+	stages, err := newStageTable(c.Funnel, c.Stages)
+	if err != nil {
+		return err
+	}
+	t, err := open(ctx, r, c.Options)
+	if err != nil {
+		return err
+	}
+	k, err := t.dealCols(dealCols{ID: c.Columns.ID, Owner: c.Columns.Owner, Segment: c.Columns.Segment, Source: c.Columns.Source,
+		Account: c.Columns.Account, Amount: c.Columns.Amount, ExpectedClose: c.Columns.ExpectedClose})
+	if err != nil {
+		return err
+	}
+	stageCol, err := t.col(c.Columns.Stage, "stage", true)
+	if err != nil {
+		return err
+	}
+	atCol, err := t.col(c.Columns.At, "entered_at", true)
+	if err != nil {
+		return err
+	}
+	k.attrs = t.attrCols()
+	var sl slab
+	cellOf := func(e rawEvent) (string, string) { return t.header[stageCol], stageName(c.Funnel, e.stage) }
+
+	// row reads one record into b; a failure marks the deal bad.
+	row := func(b *builder, fields [][]byte) error {
+		b.lastLine = t.rec.start
+		re := func() *RowError {
+			sv := cell(fields, stageCol)
+			st, ok := stages.lookup(sv)
+			if !ok {
+				return t.cellErr(stageCol, sv, b.id, unknownStage(sv))
+			}
+			av := cell(fields, atCol)
+			if len(av) == 0 {
+				return t.cellErr(atCol, av, b.id, fmt.Errorf("%w: no time", ErrMissingValue))
+			}
+			at, err := t.opt.Dates.parse(av)
+			if err != nil {
+				return t.cellErr(atCol, av, b.id, err)
+			}
+			if re := t.fill(&k, b, fields); re != nil {
+				return re
+			}
+			b.events = append(b.events, rawEvent{at: at, line: t.rec.start, stage: st})
+			return nil
+		}()
+		if re == nil {
+			return nil
+		}
+		b.bad = true
+		return t.skip(re)
+	}
+	// done emits a finished deal, or reports why it cannot be.
+	done := func(b *builder) error {
+		if b.bad {
+			return nil
+		}
+		d, re := t.finish(c.Funnel, b, cellOf, &sl)
+		if re != nil {
+			return t.skip(re)
+		}
+		return emit(d)
+	}
+	missingID := func(v []byte) error {
+		return t.skip(t.cellErr(k.id, v, "", fmt.Errorf("%w: no deal id", ErrMissingValue)))
+	}
+
+	if c.Scattered {
+		byID := map[string]*builder{}
+		var order []*builder
+		for {
+			fields, err := t.next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			id := cell(fields, k.id)
+			if len(id) == 0 {
+				if err := missingID(id); err != nil {
+					return err
+				}
+				continue
+			}
+			b, ok := byID[string(id)]
+			if !ok {
+				b = &builder{}
+				b.reset(string(id), t.rec.start)
+				byID[b.id] = b
+				order = append(order, b)
+			}
+			if err := row(b, fields); err != nil {
+				return err
+			}
+		}
+		for i, b := range order {
+			if err := done(b); err != nil {
+				return err
+			}
+			order[i] = nil
+		}
+		return nil
+	}
+
+	seen := newIDSet()
+	var b builder
+	inDeal := false   // b holds a deal
+	returned := false // b's id came back after its deal was emitted
+	var first [2]int32
+	for {
+		fields, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		id := cell(fields, k.id)
+		if len(id) == 0 {
+			if err := missingID(id); err != nil {
+				return err
+			}
+			continue
+		}
+		if !inDeal || string(id) != b.id {
+			if inDeal && !returned {
+				seen.add(b.id, b.line, b.lastLine)
+				if err := done(&b); err != nil {
+					return err
+				}
+			}
+			b.reset(string(id), t.rec.start)
+			inDeal = true
+			first, returned = seen.lookup(b.id)
+		}
+		if returned {
+			b.lastLine = t.rec.start
+			re := &RowError{Line: t.rec.start, DealID: b.id, Err: fmt.Errorf("%w: the deal was read at lines %d-%d and emitted", ErrNotContiguous, first[0], first[1])}
+			if err := t.skip(re); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := row(&b, fields); err != nil {
+			return err
+		}
+	}
+	if inDeal && !returned {
+		return done(&b)
+	}
+	return nil
+}

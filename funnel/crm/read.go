@@ -1,0 +1,332 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"iter"
+	"strings"
+
+	"github.com/funnelmath/funnelmath/funnel"
+)
+
+// Options are the settings that every reader shares. The zero Options
+// reads comma-separated input, RFC 3339 and 2006-01-02 dates in UTC, the
+// funnel's own stage names (ignoring case) plus "Closed Lost" and "Lost",
+// and stops at the first bad row.
+type Options struct {
+	// Stages maps the export's stage names to the funnel; see [Stages].
+	Stages Stages
+	// Dates says how date cells are parsed; see [Dates].
+	Dates Dates
+	// Comma is the field separator; 0 means ','. It must be a single-byte
+	// character other than '"', '\r' and '\n' (';' and '\t' are common).
+	Comma rune
+	// Lenient, when set, skips a row or deal that cannot be read, reports
+	// it to OnSkip, and goes on. By default (strict) reading stops at the
+	// first such row, whose error ends the sequence.
+	Lenient bool
+	// OnSkip receives each skipped row or deal in lenient mode, in input
+	// order; it is required when Lenient is set, so that nothing is
+	// dropped silently. A deal with one bad row is left out whole (its
+	// other rows are not reported again); the error names the deal.
+	OnSkip func(*RowError)
+	// OnNote receives each change the reader made to a deal that it kept,
+	// such as a repeated row dropped; see [NoteKind]. Nil discards notes.
+	OnNote func(Note)
+}
+
+// NoteKind says what a reader changed in, or noticed about, a deal that it
+// kept.
+type NoteKind int8
+
+const (
+	// NoteDuplicate is an event repeated at the same stage and the same
+	// time; the repeat was dropped.
+	NoteDuplicate NoteKind = iota
+	// NoteReordered is a deal whose rows (long format) or stage dates
+	// (wide format) were not in time order; its events were sorted by
+	// time, so a stage dated before an earlier stage reads as a move back.
+	NoteReordered
+	// NoteReclosed is a deal lost more than once at different times; it
+	// closed at the last of them.
+	NoteReclosed
+	// NoteNoAmount is a won deal without an amount; it is kept with its
+	// Amount not Valid.
+	NoteNoAmount
+)
+
+// String returns "duplicate", "reordered", "reclosed" or "no-amount".
+func (k NoteKind) String() string {
+	switch k {
+	case NoteDuplicate:
+		return "duplicate"
+	case NoteReordered:
+		return "reordered"
+	case NoteReclosed:
+		return "reclosed"
+	case NoteNoAmount:
+		return "no-amount"
+	}
+	return fmt.Sprintf("NoteKind(%d)", int8(k))
+}
+
+// MarshalText encodes the kind as its [NoteKind.String].
+func (k NoteKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// Note records a change a reader made to a deal it kept, or a gap it
+// noticed.
+type Note struct {
+	Line   int      `json:"line"` // the line the note is about (for a deal, its first line)
+	DealID string   `json:"deal_id"`
+	Kind   NoteKind `json:"kind"`
+	Detail string   `json:"detail"`
+}
+
+// Result is everything a ReadAll method read: the deals in input order,
+// the rows or deals it skipped (lenient mode only) and its notes.
+type Result struct {
+	Deals   []funnel.Deal `json:"deals"`
+	Skipped []*RowError   `json:"skipped,omitempty"`
+	Notes   []Note        `json:"notes,omitempty"`
+}
+
+// none is the column name that says a role has no column.
+const none = "-"
+
+// errStopped tells a reader's loop that the consumer stopped iterating.
+var errStopped = errors.New("crm: iteration stopped")
+
+// table is an opened input: its records, header and settings.
+type table struct {
+	rec    *records
+	header []string
+	opt    Options
+	used   []bool // header columns given a role
+	in     interner
+	ctx    context.Context
+	rows   int
+}
+
+func (o Options) check() error {
+	if o.Lenient && o.OnSkip == nil {
+		return configErr("lenient mode without OnSkip would drop rows silently")
+	}
+	if o.Comma < 0 || o.Comma >= 0x80 || o.Comma == '"' || o.Comma == '\r' || o.Comma == '\n' {
+		return configErr("separator %q: want a single-byte character other than quote and line end", o.Comma)
+	}
+	return nil
+}
+
+func checkFunnel(f funnel.Funnel) error {
+	if f.Len() == 0 {
+		return configErr("%w", funnel.ErrEmptyFunnel)
+	}
+	return nil
+}
+
+// open reads the header. A header error is never skipped.
+func open(ctx context.Context, r io.Reader, o Options) (*table, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	comma := byte(',')
+	if o.Comma != 0 {
+		comma = byte(o.Comma)
+	}
+	t := &table{rec: newRecords(r, comma), opt: o, in: interner{}, ctx: ctx}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fields, err := t.rec.next()
+	if err == io.EOF {
+		return nil, &RowError{Line: 1, Err: fmt.Errorf("%w: no header", ErrMissingColumn)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.header = make([]string, len(fields))
+	seen := make(map[string]int, len(fields))
+	for i, f := range fields {
+		h := string(f)
+		if j, ok := seen[h]; ok && h != "" {
+			return nil, &RowError{Line: t.rec.start, Column: h, Value: h, Err: fmt.Errorf("%w: columns %d and %d", ErrDuplicateColumn, j+1, i+1)}
+		}
+		seen[h] = i
+		t.header[i] = h
+	}
+	t.used = make([]bool, len(fields))
+	return t, nil
+}
+
+// col finds the column for a role: name, or def when name is "". It
+// returns -1 when name is "-", or when the default is absent and the role
+// is optional. Names match exactly first, then ignoring case and
+// surrounding white space.
+func (t *table) col(name, def string, required bool) (int, error) {
+	explicit := name != ""
+	if !explicit {
+		name = def
+	}
+	if name == none {
+		if required {
+			return -1, configErr("a required column is mapped to %q", none)
+		}
+		return -1, nil
+	}
+	idx := -1
+	for i, h := range t.header {
+		if h == name {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		k := strings.ToLower(strings.TrimSpace(name))
+		for i, h := range t.header {
+			if strings.ToLower(strings.TrimSpace(h)) == k {
+				if idx >= 0 {
+					return -1, &RowError{Line: 1, Column: name, Value: name, Err: fmt.Errorf("%w: %q matches columns %d and %d", ErrDuplicateColumn, name, idx+1, i+1)}
+				}
+				idx = i
+			}
+		}
+	}
+	if idx < 0 {
+		if required || explicit {
+			return -1, &RowError{Line: 1, Column: name, Err: fmt.Errorf("%w: no column %q in the header", ErrMissingColumn, name)}
+		}
+		return -1, nil
+	}
+	t.used[idx] = true
+	return idx, nil
+}
+
+// attrCols returns the columns without a role and with a name.
+func (t *table) attrCols() []int {
+	var a []int
+	for i, u := range t.used {
+		if !u && strings.TrimSpace(t.header[i]) != "" {
+			a = append(a, i)
+		}
+	}
+	return a
+}
+
+// next returns the next record with the header's number of fields. Bad
+// records go to skip; io.EOF ends the input.
+func (t *table) next() ([][]byte, error) {
+	for {
+		fields, err := t.rec.next()
+		if err != nil {
+			var re *RowError
+			if errors.As(err, &re) {
+				if err := t.skip(re); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return nil, err
+		}
+		t.rows++
+		if t.rows%4096 == 0 {
+			if err := t.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if len(fields) != len(t.header) {
+			err := &RowError{Line: t.rec.start, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformedRow, len(fields), len(t.header))}
+			if err := t.skip(err); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		return fields, nil
+	}
+}
+
+// skip reports a bad row: in strict mode it is returned as the error that
+// ends reading; in lenient mode it goes to OnSkip.
+func (t *table) skip(e *RowError) error {
+	if !t.opt.Lenient {
+		return e
+	}
+	t.opt.OnSkip(e)
+	return nil
+}
+
+func (t *table) note(n Note) {
+	if t.opt.OnNote != nil {
+		t.opt.OnNote(n)
+	}
+}
+
+// cellErr returns a *RowError for cell i of the current record.
+func (t *table) cellErr(i int, v []byte, id string, err error) *RowError {
+	return &RowError{Line: t.rec.start, Column: t.header[i], Value: string(v), DealID: id, Err: err}
+}
+
+// idSet remembers deal ids by a 64-bit hash, with the lines where each was
+// read: a map entry of 16 bytes a deal, never the ids themselves. Two different ids share
+// a hash with probability about n²/2⁶⁵ over n ids (below 3e-6 for ten
+// million), which would report a false repeat.
+type idSet struct {
+	seed maphash.Seed
+	m    map[uint64][2]int32
+}
+
+func newIDSet() *idSet { return &idSet{seed: maphash.MakeSeed(), m: map[uint64][2]int32{}} }
+
+func (s *idSet) lookup(id string) ([2]int32, bool) {
+	v, ok := s.m[maphash.String(s.seed, id)]
+	return v, ok
+}
+
+func (s *idSet) add(id string, first, last int) {
+	s.m[maphash.String(s.seed, id)] = [2]int32{int32(first), int32(last)}
+}
+
+// seq turns a reader's loop into a sequence: the loop yields deals through
+// emit and returns the error that ended it, nil at the end of the input.
+func seq[T any](run func(emit func(T) error) error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		err := run(func(v T) error {
+			if !yield(v, nil) {
+				return errStopped
+			}
+			return nil
+		})
+		if err != nil && err != errStopped {
+			var zero T
+			yield(zero, err)
+		}
+	}
+}
+
+// collect gathers a sequence with the options' callbacks chained.
+func collect(o *Options, read func(Options) iter.Seq2[funnel.Deal, error]) (Result, error) {
+	var res Result
+	opt := *o
+	userSkip, userNote := o.OnSkip, o.OnNote
+	opt.OnSkip = func(e *RowError) {
+		res.Skipped = append(res.Skipped, e)
+		if userSkip != nil {
+			userSkip(e)
+		}
+	}
+	opt.OnNote = func(n Note) {
+		res.Notes = append(res.Notes, n)
+		if userNote != nil {
+			userNote(n)
+		}
+	}
+	for d, err := range read(opt) {
+		if err != nil {
+			return res, err
+		}
+		res.Deals = append(res.Deals, d)
+	}
+	return res, nil
+}
