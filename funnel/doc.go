@@ -1,5 +1,122 @@
 // Package funnel is the vocabulary of sales-funnel math: an ordered list of
-// required stages, rates kept with their counts, conversion between stages,
-// the reverse funnel, deals with their stage histories, and the mergeable
-// Tally that the other funnelmath packages read.
+// required stages, rates kept with their counts and their uncertainty,
+// conversion between stages, the reverse funnel, Little's law, deals with
+// their stage histories, and the mergeable Tally that the other funnelmath
+// packages read.
+//
+// # Stages
+//
+// A [Funnel] is an ordered list of required stages, from the first (a
+// lead, an outreach) to the last, which is the won stage; build one with
+// [New], which rejects an empty list, blank names and duplicates. Stages
+// are named in the API and indexed in the data: [Funnel.Index] maps a name
+// to its position.
+//
+// Counts reached per stage, reached[i] for stage i, never rise down the
+// funnel. [Funnel.Conversions] turns them into a table: per stage the
+// count, the step conversion from the stage before as a [Rate], the
+// cumulative conversion from the first stage, the deals lost on the step
+// and their share, optionally the money at each stage (count × an average
+// deal value) and the gap to a benchmark funnel; and the weakest step. For
+// 200, 80, 40, 12, 6 (lead, qualified, meeting, proposal, won) the steps
+// are 0.40, 0.50, 0.30, 0.50, the weakest is meeting to proposal and the
+// overall conversion is 0.03.
+//
+// [Funnel.Reverse] runs the other way: from a target at any stage and the
+// step rates, the volume needed at every earlier stage,
+//
+//	Exact[i] = target / Π rates[i..t−1],  Whole[i] = ⌈Whole[i+1] / rates[i]⌉
+//
+// so 10 won at 0.4, 0.5, 0.3, 0.5 need 20 proposals, 67 meetings, 134
+// qualified and 335 leads (333.33 exactly). [Conversions.StepRates] and
+// [RateValues] give it rates measured from counts.
+//
+// Little's law ties three averages of a funnel in a steady state,
+//
+//	live deals = arrivals per day × days open
+//
+// and [LiveDeals], [ArrivalsPerDay] and [DaysOpen] solve it for any one of
+// them; [DaysPerResolution] says how often one deal resolves: a job seeker
+// with six live initiatives and a 30-day cycle hears back about every five
+// days. [ReferralVolume] is the top of a funnel that feeds itself,
+// base / (1 − r).
+//
+// # Rates and uncertainty
+//
+// A [Rate] is a proportion kept with its counts, K successes of N trials,
+// never a bare float: 3 of 3 and 300 of 300 are both 100%, but only one of
+// them is a benchmark. [Rate.Wilson] and [Rate.Jeffreys] give confidence
+// intervals for it ([Interval]), and both stay inside [0, 1] and behave at
+// 0 of N and N of N, where the textbook normal interval collapses. For 6
+// of 20 at 95%, Wilson gives [0.145, 0.519] and Jeffreys [0.136, 0.517].
+//
+// Across a team, [Shrink] fits a Beta(α, β) prior to the reps' counts by
+// the method of moments, allowing for binomial noise, and shrinks each rate
+// to (K + α)/(N + α + β): a rep's own evidence against the team's. A rep
+// with 3 won of 3 is then pulled far towards the team and one with 45 of
+// 60 hardly at all, so [Shrinkage.Ranking] does not crown the lucky streak.
+// When the moments cannot be used (one rep, no spread beyond noise, a
+// pooled rate of 0 or 1) the prior is a documented fallback; see
+// [FitReason].
+//
+// # Deals and reach
+//
+// A [Deal] is one opportunity with its stage history: events ([Event]) in
+// time order, an [Outcome] (open, won or lost), an optional amount and
+// attributes such as owner, segment and source. A deal may skip a stage,
+// move back or start mid-funnel. Whether it reached a stage is a [Reach]
+// rule: under [Implied], the default, a deal reached every stage up to the
+// furthest it entered, so counts never rise down the funnel; under
+// [Strict] only the stages it entered count. [Deal.Validate] checks a deal
+// against a funnel. A lost deal may have no events: created straight as
+// lost, it counts in the win rate and reached no stage.
+//
+// # The Tally
+//
+// A [Tally] aggregates deals in one pass, grouped by any attributes
+// ([NewTally] with "owner", "segment", "source" or any column of the
+// export), into [Counts]: deals reaching each stage under both reach
+// rules, won, lost and open, the open deals still at each stage, the money
+// reaching each stage, and the durations (cycle, time in stage, time from
+// each stage to a win) as [Durations], day histograms whose percentiles
+// are exact to the day. [Steps] gives each step's naive rate and its
+// resolved rate, which leaves out of the denominator the deals still open
+// at the stage (they have not had their chance yet):
+//
+//	Naive(k)    = Reached[k+1] / Reached[k]
+//	Resolved(k) = Reached[k+1] / (Reached[k] − OpenAt[k])
+//
+// Every field of [Counts] is a sum over deals, so tallies of disjoint
+// deals merge: a.Merge(b) equals one pass over both, which is how a large
+// data set is tallied in shards, in parallel or on several machines (a
+// Tally encodes to JSON and back). [CohortTally] groups deals by the week,
+// month or quarter they entered and counts conversions within a window,
+// marking the cohorts whose window has not closed as immature rather than
+// showing them as low conversion; [Compare] puts two periods side by side.
+//
+// # Units
+//
+// Counts are int64 deals. Rates and probabilities are float64 in [0, 1],
+// with their counts beside them in a [Rate]; a difference of rates is in
+// rate units (0.05 is five percentage points). Money is
+// [github.com/shopspring/decimal.Decimal], never a float: amounts, values
+// per stage. Volumes from the reverse funnel are deals, exact (float64)
+// and whole (int64, at most 2^53). Little's law takes days and deals per
+// day as float64 whose names say so.
+//
+// Results are plain values with exported fields and json tags, safe for
+// concurrent use. No function modifies its inputs; only the aggregates
+// change, through their own Add and Merge methods.
+//
+// # Errors
+//
+// Bad input returns an error, never a panic, NaN or infinity. Every error
+// wraps one of the sentinels in errors.go, such as [ErrNegativeCount],
+// [ErrCountsRise], [ErrRateRange] or [ErrZeroRate], for [errors.Is], and is
+// one of the typed errors [StageError] (naming a stage and its index),
+// [InputError] (naming an input such as "rates[2]" or "confidence" and its
+// value) or [DealError] (naming a deal), for [errors.As]. Only what the
+// calling code controls panics, and the function's documentation says so:
+// [MustNew] with stage names fixed in the program, [Funnel.Stage] with an
+// index out of range.
 package funnel

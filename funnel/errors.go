@@ -63,6 +63,9 @@ type StageError struct {
 }
 
 func (e *StageError) Error() string {
+	if e.Stage == "" && e.Index < 0 {
+		return "funnel: " + e.Err.Error()
+	}
 	s := "funnel: stage "
 	if e.Stage != "" || e.Index < 0 {
 		s += strconv.Quote(e.Stage)

@@ -95,16 +95,22 @@ func (f Funnel) Equal(g Funnel) bool {
 // String returns the stages joined by " > ".
 func (f Funnel) String() string { return strings.Join(f.stages, " > ") }
 
-// MarshalJSON encodes the funnel as a JSON array of stage names.
+// MarshalJSON encodes the funnel as a JSON array of stage names, and the
+// zero Funnel as null.
 func (f Funnel) MarshalJSON() ([]byte, error) {
 	if f.stages == nil {
-		return []byte("[]"), nil
+		return []byte("null"), nil
 	}
 	return json.Marshal(f.stages)
 }
 
-// UnmarshalJSON decodes a JSON array of stage names, with the checks of [New].
+// UnmarshalJSON decodes a JSON array of stage names, with the checks of
+// [New]. As encoding/json does for other types, null leaves f unchanged, so
+// a zero Funnel round-trips.
 func (f *Funnel) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
 	var s []string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err

@@ -56,9 +56,8 @@ type LongColumns struct {
 // source, account, amount, expected close and the other columns take the
 // last non-empty value among the deal's rows in input order. A won deal
 // without an amount is kept with a [NoteNoAmount]. A deal with a lost row
-// and no stage row has no events; it is yielded when
-// [funnel.Deal.Validate] accepts a deal without events, and otherwise
-// reported as an error wrapping [ErrInvalidDeal].
+// and no stage row is yielded as a lost deal with no events: created
+// straight as lost, it counts in the win rate and reached no stage.
 //
 // # Grouping
 //
