@@ -121,7 +121,8 @@ func (c Counts) Clone() Counts {
 	return d
 }
 
-// add adds the counts of g to c, which have the same number of stages.
+// add adds the counts of g to c, which have the same number of stages,
+// leaving out the money, which a [group] keeps.
 func (c *Counts) add(g *Counts) {
 	c.Deals += g.Deals
 	c.Won += g.Won
@@ -135,14 +136,11 @@ func (c *Counts) add(g *Counts) {
 		c.OpenAt[k] += g.OpenAt[k]
 		c.StrictPending[k] += g.StrictPending[k]
 		c.LostAt[k] += g.LostAt[k]
-		c.AmountReached[k] = c.AmountReached[k].Add(g.AmountReached[k])
 		c.StageTime[k].Merge(g.StageTime[k])
 		c.WonToClose[k].Merge(g.WonToClose[k])
 	}
 	c.NoAmount += g.NoAmount
-	c.WonAmount = c.WonAmount.Add(g.WonAmount)
 	c.WonWithAmount += g.WonWithAmount
-	c.OpenAmount = c.OpenAmount.Add(g.OpenAmount)
 	c.OpenWithAmount += g.OpenWithAmount
 	c.WonCycle.Merge(g.WonCycle)
 	c.LostCycle.Merge(g.LostCycle)
@@ -288,6 +286,53 @@ func Steps(f Funnel, c Counts, rule Reach) ([]Step, error) {
 	return steps, nil
 }
 
+// group is the store of one group of a Tally: its Counts, whose money
+// fields stay empty, and the money as exact sums that add without
+// allocating (see money).
+type group struct {
+	c         Counts
+	amount    []money
+	won, open money
+}
+
+func newGroup(n int, key []string) *group {
+	c := newCounts(n, key)
+	c.AmountReached = nil
+	return &group{c: *c, amount: make([]money, n)}
+}
+
+// groupOf stores decoded counts as a group.
+func groupOf(c Counts) *group {
+	g := &group{c: c, amount: make([]money, len(c.AmountReached))}
+	for k, a := range c.AmountReached {
+		g.amount[k] = moneyOf(a)
+	}
+	g.won, g.open = moneyOf(c.WonAmount), moneyOf(c.OpenAmount)
+	g.c.AmountReached, g.c.WonAmount, g.c.OpenAmount = nil, decimal.Decimal{}, decimal.Decimal{}
+	return g
+}
+
+// add adds the group h, of the same number of stages.
+func (g *group) add(h *group) {
+	g.c.add(&h.c)
+	for k := range g.amount {
+		g.amount[k].merge(h.amount[k])
+	}
+	g.won.merge(h.won)
+	g.open.merge(h.open)
+}
+
+// counts returns a copy of the group's counts with the money filled in.
+func (g *group) counts() Counts {
+	c := g.c.Clone()
+	c.AmountReached = make([]decimal.Decimal, len(g.amount))
+	for k, m := range g.amount {
+		c.AmountReached[k] = m.value()
+	}
+	c.WonAmount, c.OpenAmount = g.won.value(), g.open.value()
+	return c
+}
+
 // Tally aggregates deals by group: the [Counts] of every combination of
 // values of the grouping attributes (owner, segment, source, any column
 // of the export), in one pass, in memory proportional to the number of
@@ -304,7 +349,7 @@ func Steps(f Funnel, c Counts, rule Reach) ([]Step, error) {
 type Tally struct {
 	funnel Funnel
 	by     []string
-	groups map[string]*Counts
+	groups map[string]*group
 	key    []byte // scratch for the group key
 }
 
@@ -313,7 +358,7 @@ type Tally struct {
 // for one group per owner, "owner" and "segment" for one per pair. A deal
 // without a grouping attribute falls in the group whose value is "".
 func NewTally(f Funnel, by ...string) *Tally {
-	return &Tally{funnel: f, by: slices.Clone(by), groups: make(map[string]*Counts)}
+	return &Tally{funnel: f, by: slices.Clone(by), groups: make(map[string]*group)}
 }
 
 // Funnel returns the tally's funnel.
@@ -327,8 +372,8 @@ func (t *Tally) Len() int { return len(t.groups) }
 
 const keySep = "\x1f" // the ASCII unit separator, between the values of a key
 
-func (t *Tally) groupFor(d *Deal) *Counts {
-	var c *Counts
+func (t *Tally) groupFor(d *Deal) *group {
+	var c *group
 	switch len(t.by) {
 	case 0:
 		c = t.groups[""]
@@ -351,7 +396,7 @@ func (t *Tally) groupFor(d *Deal) *Counts {
 	for i, a := range t.by {
 		key[i] = d.Attr(a)
 	}
-	c = newCounts(t.funnel.Len(), key)
+	c = newGroup(t.funnel.Len(), key)
 	t.groups[strings.Join(key, keySep)] = c
 	return c
 }
@@ -389,8 +434,9 @@ func checkDurations(d *Deal) error {
 	return nil
 }
 
-// addDeal adds a valid deal to c, whose stages number n.
-func (c *Counts) addDeal(d *Deal, n int) {
+// addDeal adds a valid deal to g, whose stages number n.
+func (g *group) addDeal(d *Deal, n int) {
+	c := &g.c
 	var buf [64]bool
 	var entered []bool
 	if n <= len(buf) {
@@ -418,10 +464,11 @@ func (c *Counts) addDeal(d *Deal, n int) {
 		c.Open++
 		c.OpenAt[furthest]++
 	}
+	cents, inCents := centsOf(d.Amount.Decimal)
 	for k := 0; k <= furthest; k++ {
 		c.Reached[k]++
 		if d.Amount.Valid {
-			c.AmountReached[k] = c.AmountReached[k].Add(d.Amount.Decimal)
+			g.amount[k].addAmount(cents, inCents, d.Amount.Decimal)
 		}
 	}
 	for k := range n {
@@ -441,10 +488,10 @@ func (c *Counts) addDeal(d *Deal, n int) {
 	} else {
 		switch d.Outcome {
 		case Won:
-			c.WonAmount = c.WonAmount.Add(d.Amount.Decimal)
+			g.won.addAmount(cents, inCents, d.Amount.Decimal)
 			c.WonWithAmount++
 		case Open:
-			c.OpenAmount = c.OpenAmount.Add(d.Amount.Decimal)
+			g.open.addAmount(cents, inCents, d.Amount.Decimal)
 			c.OpenWithAmount++
 		}
 	}
@@ -500,7 +547,7 @@ func (t *Tally) Merge(u *Tally) error {
 	for k, g := range u.groups {
 		c, ok := t.groups[k]
 		if !ok {
-			c = newCounts(t.funnel.Len(), slices.Clone(g.Key))
+			c = newGroup(t.funnel.Len(), slices.Clone(g.c.Key))
 			t.groups[k] = c
 		}
 		c.add(g)
@@ -511,8 +558,8 @@ func (t *Tally) Merge(u *Tally) error {
 // Groups returns a copy of the counts of every group, sorted by key.
 func (t *Tally) Groups() []Counts {
 	out := make([]Counts, 0, len(t.groups))
-	for _, c := range t.groups {
-		out = append(out, c.Clone())
+	for _, g := range t.groups {
+		out = append(out, g.counts())
 	}
 	slices.SortFunc(out, func(a, b Counts) int { return slices.Compare(a.Key, b.Key) })
 	return out
@@ -525,13 +572,13 @@ func (t *Tally) Group(values ...string) (Counts, bool) {
 	if !ok || len(values) != len(t.by) {
 		return Counts{}, false
 	}
-	return c.Clone(), true
+	return c.counts(), true
 }
 
 // Total returns the counts of all deals, every group added together, with
 // an empty Key.
 func (t *Tally) Total() Counts {
-	tot := newCounts(t.funnel.Len(), []string{})
+	tot := newGroup(t.funnel.Len(), []string{})
 	keys := make([]string, 0, len(t.groups))
 	for k := range t.groups {
 		keys = append(keys, k)
@@ -540,7 +587,7 @@ func (t *Tally) Total() Counts {
 	for _, k := range keys {
 		tot.add(t.groups[k])
 	}
-	return *tot
+	return tot.counts()
 }
 
 // tallyJSON is the encoded form of a Tally.
@@ -583,7 +630,7 @@ func (t *Tally) UnmarshalJSON(b []byte) error {
 		if _, dup := u.groups[k]; dup {
 			return &InputError{Name: fmt.Sprintf("groups[%d].key", i), Value: fmt.Sprintf("%q", g.Key), Err: ErrIncompatible}
 		}
-		u.groups[k] = &g
+		u.groups[k] = groupOf(g)
 	}
 	*t = *u
 	return nil

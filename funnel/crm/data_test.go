@@ -225,3 +225,81 @@ func TestMaven(t *testing.T) {
 		t.Errorf("skipped %d rows", len(res.Skipped))
 	}
 }
+
+// TestMavenPerAgent reads the Maven CRM sample with the snapshot reader,
+// tallies it by agent, and checks each agent's won, lost and open counts,
+// win rate (won of closed) and average won value against sums taken
+// straight from the rows with encoding/csv.
+func TestMavenPerAgent(t *testing.T) {
+	path := filepath.Join(mavenDir, "sales_pipeline.csv")
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Skipf("Maven CRM data absent: %v", err)
+	}
+	defer fh.Close()
+	tally := funnel.NewTally(maven, funnel.AttrOwner)
+	for d, err := range (crm.Snapshot{Funnel: maven, Columns: mavenCols}).Deals(context.Background(), fh) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tally.Add(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	type agent struct {
+		Won, Lost, Open int64
+		WinRate         float64
+		AvgWon          string // to the cent
+	}
+	// Second derivation: per sales_agent (column 1), deal_stage (4) Won,
+	// Lost or else open, and the sum of close_value (7) over Won rows.
+	sums := map[string]*struct {
+		won, lost, open int64
+		wonValue        decimal.Decimal
+	}{}
+	for _, r := range readCSVFile(t, path)[1:] {
+		a := sums[r[1]]
+		if a == nil {
+			a = &struct {
+				won, lost, open int64
+				wonValue        decimal.Decimal
+			}{}
+			sums[r[1]] = a
+		}
+		switch r[4] {
+		case "Won":
+			a.won++
+			a.wonValue = a.wonValue.Add(decimal.RequireFromString(r[7]))
+		case "Lost":
+			a.lost++
+		default:
+			a.open++
+		}
+	}
+	want := map[string]agent{}
+	for name, a := range sums {
+		w := agent{Won: a.won, Lost: a.lost, Open: a.open}
+		if a.won+a.lost > 0 {
+			w.WinRate = float64(a.won) / float64(a.won+a.lost)
+		}
+		if a.won > 0 {
+			w.AvgWon = a.wonValue.Div(decimal.NewFromInt(a.won)).StringFixed(2)
+		}
+		want[name] = w
+	}
+	got := map[string]agent{}
+	for _, g := range tally.Groups() {
+		a := agent{Won: g.Won, Lost: g.Lost, Open: g.Open, WinRate: g.WinRate().Value()}
+		if avg, ok := g.AvgWon(); ok {
+			a.AvgWon = avg.StringFixed(2)
+		}
+		got[g.Key[0]] = a
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+		t.Errorf("per-agent figures mismatch (-encoding/csv +tally):\n%s", diff)
+	}
+	if len(want) != 30 { // the sample's README: 35 agents, 30 with deals
+		t.Errorf("%d agents with deals, the README says 30", len(want))
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/funnelmath/funnelmath/funnel"
 	"github.com/funnelmath/funnelmath/funnel/crm"
 )
 
@@ -66,6 +67,24 @@ func benchEvents(b *testing.B) ([]byte, string) {
 // BenchmarkLong reads a bench stage history with the default (contiguous)
 // long reader and reports rows/s, allocations per row and per deal.
 func BenchmarkLong(b *testing.B) {
+	benchLong(b, func() func(funnel.Deal) error {
+		return func(funnel.Deal) error { return nil }
+	})
+}
+
+// BenchmarkLongTally reads a bench stage history and tallies it by owner:
+// the per-owner funnel of the bench's reference workload, from bytes to
+// counts.
+func BenchmarkLongTally(b *testing.B) {
+	benchLong(b, func() func(funnel.Deal) error {
+		return funnel.NewTally(sales, funnel.AttrOwner).Add
+	})
+}
+
+// benchLong runs the long reader over the bench events once per iteration,
+// handing each deal to a fresh sink from newSink, and reports rows/s,
+// allocations per row and per deal.
+func benchLong(b *testing.B, newSink func() func(funnel.Deal) error) {
 	data, src := benchEvents(b)
 	rows := bytes.Count(data, []byte("\n")) - 1
 	rd := crm.Long{Funnel: sales}
@@ -79,8 +98,12 @@ func BenchmarkLong(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		deals = 0
-		for _, err := range rd.Deals(ctx, bytes.NewReader(data)) {
+		sink := newSink()
+		for d, err := range rd.Deals(ctx, bytes.NewReader(data)) {
 			if err != nil {
+				b.Fatal(err)
+			}
+			if err := sink(d); err != nil {
 				b.Fatal(err)
 			}
 			deals++
