@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -180,4 +181,62 @@ func TestCompare(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCompare checks that Compare never panics and, when it accepts the
+// counts, returns changes that add up and no NaN or Inf.
+func FuzzCompare(f *testing.F) {
+	f.Add(int64(200), int64(80), int64(40), int64(220), int64(80), int64(44))
+	f.Add(int64(0), int64(0), int64(0), int64(5), int64(5), int64(5))
+	f.Add(int64(-1), int64(0), int64(0), int64(1), int64(2), int64(3))
+	fn := MustNew("a", "b", "c")
+	f.Fuzz(func(t *testing.T, b0, b1, b2, a0, a1, a2 int64) {
+		before, after := []int64{b0, b1, b2}, []int64{a0, a1, a2}
+		got, err := Compare(fn, before, after)
+		if err != nil {
+			if CheckReached(fn, before) == nil && CheckReached(fn, after) == nil {
+				t.Fatalf("Compare(%v, %v) = %v for valid counts", before, after, err)
+			}
+			return
+		}
+		for k, c := range got {
+			if c.Delta != after[k]-before[k] || math.IsNaN(c.DeltaPct) || math.IsInf(c.DeltaPct, 0) || math.IsNaN(c.ConvDelta) || math.Abs(c.ConvDelta) > 1 {
+				t.Fatalf("Compare(%v, %v)[%d] = %+v", before, after, k, c)
+			}
+		}
+	})
+}
+
+// FuzzDurations adds durations and checks the histogram's invariants: the
+// bins sum to N, the quantiles are ordered and within the bins, and the
+// mean lies between the smallest and the largest observation's day.
+func FuzzDurations(f *testing.F) {
+	f.Add(int64(0), int64(86400), int64(3*86400+5))
+	f.Add(int64(-1), int64(1), int64(1<<40))
+	f.Fuzz(func(t *testing.T, a, b, c int64) {
+		var h Durations
+		for _, s := range []int64{a, b, c} {
+			d := time.Duration(s) * time.Second
+			if s > 1<<40 || s < -(1<<40) {
+				continue // beyond time.Duration; not a duration
+			}
+			err := h.Add(d)
+			if (err != nil) != (d < 0 || d > maxDays*24*time.Hour) {
+				t.Fatalf("Add(%v) = %v", d, err)
+			}
+		}
+		if err := h.check(); err != nil {
+			t.Fatal(err)
+		}
+		if h.N == 0 {
+			return
+		}
+		lo, _, _ := h.QuantileDays(0)
+		med, _, _ := h.QuantileDays(0.5)
+		hi, _, _ := h.QuantileDays(1)
+		mean, _ := h.MeanDays()
+		if !(lo <= med && med <= hi) || mean < float64(lo) || mean >= float64(hi+1) || math.IsNaN(mean) {
+			t.Fatalf("quantiles %d %d %d, mean %v", lo, med, hi, mean)
+		}
+	})
 }
