@@ -37,9 +37,13 @@ type BuildOptions struct {
 }
 
 // BuildForecast makes a [ForecastInput] from deals, seen as they stood at
-// p.AsOf, for the remaining p.End − p.AsOf. A deal is closed at AsOf when
-// won or lost with a Closed time before AsOf; any other deal that started
-// before AsOf (or has no start) is open at AsOf, at the furthest stage
+// p.AsOf, for the remaining p.End − p.AsOf. A deal closes at
+// [funnel.Deal.CloseTime]: its Closed time, or for a won deal without one
+// the time of its event at the last stage. A deal is closed at AsOf when
+// won or lost with a close time before AsOf; a won or lost deal whose
+// close time is unknown is left out, as it is not known to be open; any
+// other deal that started before AsOf (or has no start) is open at AsOf,
+// at the furthest stage
 // below the last that it entered before AsOf (events without a time count;
 // stage 0 when it has none), with age AsOf − Deal.Start() (zero without a
 // start). So a forecast can be back-tested on deals that have since closed.
@@ -48,7 +52,7 @@ type BuildOptions struct {
 //   - StageWin[k] = won ÷ closed among those that reached stage k (implied
 //     reach: Deal.Furthest() ≥ k), with the counts in StageWinCounts,
 //     unless opts.StageWin is given;
-//   - TimeToClose: Closed − Deal.Start() of the won deals;
+//   - TimeToClose: close time − Deal.Start() of the won deals;
 //   - each rep's NewWinRate = won ÷ closed, and NewAmounts = the amounts of
 //     the won deals; a rep with no closed deal (or no won amount) takes
 //     the team's.
@@ -132,7 +136,8 @@ func BuildForecast(deals iter.Seq[funnel.Deal], f funnel.Funnel, p Period, quota
 		}
 		r := get(d.Attr(attr))
 		start := d.Start()
-		closed := d.Outcome != funnel.Open && !d.Closed.IsZero() && d.Closed.Before(p.AsOf)
+		closeAt := d.CloseTime()
+		closed := d.Outcome != funnel.Open && !closeAt.IsZero() && closeAt.Before(p.AsOf)
 		won := d.Outcome == funnel.Won
 		switch {
 		case closed:
@@ -152,18 +157,18 @@ func BuildForecast(deals iter.Seq[funnel.Deal], f funnel.Funnel, p Period, quota
 			if d.Amount.Valid {
 				r.amounts = append(r.amounts, d.Amount.Decimal)
 				teamAmounts = append(teamAmounts, d.Amount.Decimal)
-				if !d.Closed.Before(p.Start) {
+				if !closeAt.Before(p.Start) {
 					r.in.WonSoFar = r.in.WonSoFar.Add(d.Amount.Decimal)
 				}
 			}
 			if !start.IsZero() {
-				times = append(times, d.Closed.Sub(start))
+				times = append(times, closeAt.Sub(start))
 			}
 		default:
 			if !start.IsZero() && !start.Before(p.AsOf) {
 				break // not started yet at AsOf
 			}
-			if d.Outcome != funnel.Open && d.Closed.IsZero() {
+			if d.Outcome != funnel.Open && closeAt.IsZero() {
 				break // closed at an unknown time: not known to be open
 			}
 			stage := 0

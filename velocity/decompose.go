@@ -45,14 +45,19 @@ type Decomposition struct {
 	Shares       [NumLevers]Share `json:"shares"`
 }
 
+// logTolerance × the sum of |ln X| over the eight lever values bounds the
+// rounding error of a [Decomposition]'s LogRatio: 8 units of 2^-52.
+const logTolerance = 8 * 0x1p-52
+
 // Decompose splits the gap V1 − V0 between from (V0) and to (V1) into the
 // parts due to each lever (see [Decomposition] and [Share]).
 //
 // When V1 equals V0 there is no gap: NoGap is set, every Percent and Amount
 // is zero and the LogTerms (which then sum to zero) are still reported. In
 // the rare case where V1 and V0 differ by less than float64 can resolve in
-// ln(V1/V0), the whole gap goes to the lever with the largest |LogTerm|,
-// with Percent 100.
+// ln(V1/V0) (|LogRatio| within the rounding error of its terms, about
+// 1e-13 for everyday levers), the whole gap goes to the lever with the
+// largest |LogTerm|, with Percent 100, and the other shares are zero.
 //
 // Errors: those of [Levers.Validate] for either set; a *[LeverError]
 // wrapping [ErrLogZero] when opportunities, win rate or ASP is zero in
@@ -87,6 +92,12 @@ func Decompose(from, to Levers) (Decomposition, error) {
 		LeverASP:           logDecimal(to.ASP) - logDecimal(from.ASP),
 		LeverCycle:         -(math.Log(float64(to.Cycle)) - math.Log(float64(from.Cycle))),
 	}
+	// lnMag bounds the logarithms the terms are differences of; the float64
+	// error of their sum is a few units in the last place of lnMag.
+	lnMag := math.Abs(math.Log(to.Opportunities)) + math.Abs(math.Log(from.Opportunities)) +
+		math.Abs(math.Log(to.WinRate)) + math.Abs(math.Log(from.WinRate)) +
+		math.Abs(logDecimal(to.ASP)) + math.Abs(logDecimal(from.ASP)) +
+		math.Abs(math.Log(float64(to.Cycle))) + math.Abs(math.Log(float64(from.Cycle)))
 	largest := LeverOpportunities
 	for i, t := range terms {
 		d.Shares[i] = Share{Lever: Lever(i), LogTerm: t}
@@ -99,7 +110,9 @@ func Decompose(from, to Levers) (Decomposition, error) {
 		d.NoGap = true
 		return d, nil
 	}
-	if d.LogRatio == 0 {
+	if math.Abs(d.LogRatio) <= logTolerance*lnMag {
+		// ln(V1/V0) is below float64's resolution: its sign and size are
+		// rounding noise, and dividing by it would give shares of ±10^17%.
 		d.Shares[largest].Percent = 100
 		d.Shares[largest].Amount = d.Gap
 		return d, nil

@@ -156,3 +156,57 @@ func TestDecomposeErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestDecomposeGapBelowResolution(t *testing.T) {
+	// Three times the opportunities at a third of the win rate: V1 =
+	// 120 × fl(0.25/3) × 12000 / 30, a hair below V0 = 4000 (0.25/3 is not
+	// exact in float64): the gap is about 1e-13, a relative 4e-17 that
+	// float64 cannot resolve in ln(V1/V0) = ln 3 + ln(1/3) ≈ 0. As
+	// documented, the whole gap goes to one lever with Percent 100; the
+	// others get 0, never ±10^17 percent of opposite sign.
+	to := Levers{Opportunities: 120, WinRate: 0.25 / 3, ASP: dec("12000"), Cycle: 30 * day}
+	got, err := Decompose(smb(), to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Gap.IsZero() || got.Gap.Abs().GreaterThan(dec("1e-9")) {
+		t.Fatalf("Gap = %v, want a tiny non-zero gap", got.Gap)
+	}
+	var pct []float64
+	var full int
+	for _, s := range got.Shares {
+		pct = append(pct, s.Percent)
+		switch {
+		case s.Percent == 100 && s.Amount.Equal(got.Gap):
+			full++
+		case s.Percent != 0 || !s.Amount.IsZero():
+			t.Errorf("share %v: percent %v amount %v, want 0 and 0", s.Lever, s.Percent, s.Amount)
+		}
+	}
+	if full != 1 {
+		t.Errorf("percents %v: want one share of 100 with the whole gap %v", pct, got.Gap)
+	}
+}
+
+func TestDecomposeSmallResolvedGap(t *testing.T) {
+	// A small but resolvable gap still splits by the identity: O × (1 +
+	// 1e-6) and ASP × (1 + 5e-7), so O's share is ln(1 + 1e-6) / (ln(1 +
+	// 1e-6) + ln(1 + 5e-7)), about 66.67%, by math.Log1p (a second method:
+	// the package takes differences of logarithms).
+	to := smb()
+	to.Opportunities = 40 * (1 + 1e-6)
+	to.ASP = dec("12000.006")
+	got, err := Decompose(smb(), to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, la := math.Log1p(1e-6), math.Log1p(5e-7)
+	want := []float64{100 * lo / (lo + la), 0, 100 * la / (lo + la), 0}
+	var gotPct []float64
+	for _, s := range got.Shares {
+		gotPct = append(gotPct, s.Percent)
+	}
+	if diff := cmp.Diff(want, gotPct, cmpopts.EquateApprox(1e-7, 1e-9)); diff != "" {
+		t.Errorf("percents mismatch (-want +got):\n%s", diff)
+	}
+}

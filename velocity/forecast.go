@@ -465,7 +465,11 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 	if err := checkRate(name+".new_win_rate", r.NewWinRate); err != nil {
 		return plan{}, err
 	}
-	p.mu = r.NewPerDay * days * r.NewWinRate * pNew
+	// A zero factor means no new deal is won and closed in time, even when
+	// the others overflow (Inf × 0 would be NaN).
+	if r.NewPerDay > 0 && days > 0 && r.NewWinRate > 0 && pNew > 0 {
+		p.mu = r.NewPerDay * days * r.NewWinRate * pNew
+	}
 	if p.mu > MaxNewDeals || math.IsInf(p.mu, 0) {
 		return plan{}, inputErr(name+".new_per_day", fmtFloat(r.NewPerDay), fmt.Errorf("%w: %g new deals expected, above %d", ErrOutOfRange, p.mu, MaxNewDeals))
 	}
@@ -497,7 +501,10 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 	if bound.Shift(2).GreaterThanOrEqual(decimal.NewFromInt(maxCents)) {
 		return plan{}, inputErr(name, bound.String(), fmt.Errorf("%w: possible bookings above 2^62 cents", ErrOutOfRange))
 	}
-	won, _ := toCents(r.WonSoFar) // below the bound
+	won, ok := toCents(r.WonSoFar) // can round up to 2^62 from below the bound
+	if !ok {
+		return plan{}, inputErr(name+".won_so_far", r.WonSoFar.String(), fmt.Errorf("%w: above 2^62 cents", ErrOutOfRange))
+	}
 	p.base += won
 	// Bookings are whole cents, so reaching the quota means reaching it
 	// rounded up to the cent; a quota beyond any possible bookings is never

@@ -2,6 +2,7 @@ package velocity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"slices"
@@ -433,5 +434,99 @@ func TestBuildForecast(t *testing.T) {
 	// The invalid deal also matches the funnel's own sentinel.
 	if _, err := BuildForecast(slices.Values([]funnel.Deal{{ID: "x", Outcome: funnel.Won}}), f, p, nil, BuildOptions{}); !errors.Is(err, funnel.ErrInvalidDeal) {
 		t.Errorf("invalid deal error = %v, want funnel.ErrInvalidDeal too", err)
+	}
+}
+
+func TestForecastHugeRateNoNewWins(t *testing.T) {
+	// A rate of new deals so large that NewPerDay × Days overflows float64,
+	// with nothing to make a new deal count: a zero new win rate, or times
+	// to close all longer than the 1e5 days left (Σ max(0, R − T) = 0). No
+	// new deal is won and closed in time, so μ = 0 by hand, never
+	// Inf × 0 = NaN; the result must encode as JSON.
+	tests := []struct {
+		name    string
+		winRate float64
+		times   []time.Duration
+	}{
+		{"zero new win rate", 0, nil},
+		{"no time to close fits", 1, []time.Duration{time.Duration(math.MaxInt64)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := ForecastInput{
+				Days:        1e5,
+				TimeToClose: tc.times,
+				Reps: []RepInput{{Rep: "r", Quota: dec("1"), WonSoFar: dec("2"),
+					NewPerDay: 1e308, NewWinRate: tc.winRate, NewAmounts: []decimal.Decimal{dec("1")}}},
+				Draws: 10,
+			}
+			got, err := Forecast(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := got.Reps[0]
+			// Only WonSoFar is booked: 2 in every draw, so the quota of 1 is hit.
+			if r.ExpectedNew != 0 || !r.Expected.Equal(dec("2")) || !r.Mean.Equal(dec("2")) || r.PHit != 1 {
+				t.Errorf("rep = %+v, want ExpectedNew 0, Expected = Mean = 2, PHit 1", r)
+			}
+			if _, err := json.Marshal(got); err != nil {
+				t.Errorf("json.Marshal: %v", err)
+			}
+		})
+	}
+}
+
+func TestBuildForecastWonWithoutClosedTime(t *testing.T) {
+	// A won deal whose export gives no Closed time but a timed event at the
+	// last stage closed then (funnel.Deal.CloseTime): w was created Jan 1
+	// and won Jan 20, before as-of (Mar 1), so it is closed, not dropped.
+	// Funnel Lead > Won. Closed before as-of: w (won, reached Won) and l
+	// (lost at Lead): StageWin Lead 1/2, Won 1/1. Time to close of w: 19
+	// days. ann won 100 in [Jan 1, Mar 1), 1 of 2 closed. Both started in
+	// [Mar 1 − 91 days, Mar 1) = [Dec 1, Mar 1): 2/91 per day. Days left:
+	// Mar 1 to Apr 1 = 31.
+	f := funnel.MustNew("Lead", "Won")
+	deals := []funnel.Deal{
+		{ID: "w", Owner: "ann", Created: date("2024-01-01"), Outcome: funnel.Won, Amount: decimal.NewNullDecimal(dec("100")),
+			Events: []funnel.Event{{Stage: 0, At: date("2024-01-01")}, {Stage: 1, At: date("2024-01-20")}}},
+		{ID: "l", Owner: "ann", Created: date("2024-01-05"), Closed: date("2024-02-01"), Outcome: funnel.Lost,
+			Events: []funnel.Event{{Stage: 0, At: date("2024-01-05")}}},
+	}
+	p := Period{Start: date("2024-01-01"), End: date("2024-04-01"), AsOf: date("2024-03-01")}
+	got, err := BuildForecast(slices.Values(deals), f, p, nil, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ForecastInput{
+		Days:           31,
+		StageWin:       []float64{0.5, 1},
+		StageWinCounts: []funnel.Rate{{K: 1, N: 2}, {K: 1, N: 1}},
+		TimeToClose:    []time.Duration{19 * day},
+		Reps: []RepInput{{Rep: "ann", WonSoFar: dec("100"), NewPerDay: 2.0 / 91, NewWinRate: 0.5,
+			NewAmounts: []decimal.Decimal{dec("100")}}},
+	}
+	if diff := cmp.Diff(want, got, decEq, cmpEquateApprox()); diff != "" {
+		t.Errorf("BuildForecast mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestForecastWonSoFarAtCentLimit(t *testing.T) {
+	// 2^62 cents is 46116860184273879.04. WonSoFar half a cent below it,
+	// ...879.035, passes the bound on the raw amount but rounds half to
+	// even to exactly 2^62 cents, past the int64-cent range the draws use:
+	// an ErrOutOfRange, never a WonSoFar silently read as zero.
+	in := ForecastInput{Days: 30, Reps: []RepInput{{Rep: "r", WonSoFar: dec("46116860184273879.035")}}, Draws: 10}
+	got, err := Forecast(context.Background(), in)
+	if !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("Forecast = %+v, %v; want ErrOutOfRange", got, err)
+	}
+	// A cent less is fine, and every draw books it.
+	in.Reps[0].WonSoFar = dec("46116860184273879.025") // rounds to ...879.02
+	got, err = Forecast(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := got.Reps[0]; !r.P10.Equal(dec("46116860184273879.02")) || !r.Mean.Equal(r.P10) {
+		t.Errorf("P10 %v Mean %v, want 46116860184273879.02", r.P10, r.Mean)
 	}
 }

@@ -112,6 +112,8 @@ func FuzzMakeUp(f *testing.F) {
 	f.Add(40.0, 0.25, int64(12000), int64(30*day), uint8(3), 0.1, uint8(0))
 	f.Add(40.0, 0.25, int64(12000), int64(30*day), uint8(2), -0.2, uint8(3))
 	f.Add(40.0, 0.25, int64(12000), int64(30*day), uint8(0), -0.8, uint8(1))
+	// TestMakeUpLargeChange: the adjusted factor 1/(1 + 1e20) must not round to 0.
+	f.Add(40.0, 0.25, int64(12000), int64(30*day), uint8(2), 1e20, uint8(0))
 	f.Fuzz(func(t *testing.T, o, w float64, asp, cycle int64, moved uint8, change float64, adjust uint8) {
 		l := Levers{Opportunities: o, WinRate: w, ASP: decimal.NewFromInt(asp), Cycle: time.Duration(cycle)}
 		got, err := MakeUp(l, Lever(moved%NumLevers), change, Lever(adjust%NumLevers))

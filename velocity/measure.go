@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -200,7 +201,8 @@ type Measured struct {
 
 	// Undated counts deals left out of what needs a time they lack: a
 	// start (for counting opportunities and cycles) or, for a closed deal,
-	// a close time (for everything).
+	// a Closed time (for everything but Created, which needs only the
+	// start).
 	Undated int64 `json:"undated"`
 }
 
@@ -282,8 +284,11 @@ func Measure(deals iter.Seq[funnel.Deal], from, to time.Time, opts Options) (Rep
 		}
 		key.Reset()
 		for _, a := range groupBy {
-			key.WriteString(d.Attr(a))
-			key.WriteByte(0)
+			// Length-prefixed, so no value can run into the next one.
+			v := d.Attr(a)
+			key.WriteString(strconv.Itoa(len(v)))
+			key.WriteByte(':')
+			key.WriteString(v)
 		}
 		g := groups[key.String()]
 		if g == nil {

@@ -283,3 +283,32 @@ func TestMeasuredLittle(t *testing.T) {
 		t.Errorf("Little mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestMeasureGroupValuesWithNUL(t *testing.T) {
+	// Two different groups whose values, joined with a separator byte,
+	// would read the same: (segment "a\x00b", owner "c") and (segment "a",
+	// owner "b\x00c"). They stay two groups, sorted by segment ("a" before
+	// "a\x00b"), each with its own deal: lost 0 of 1 and won 1 of 1.
+	deals := []funnel.Deal{
+		mkDeal("1", "c", "2024-01-10", "2024-02-01", funnel.Won, "100"),
+		mkDeal("2", "b\x00c", "2024-01-10", "2024-02-01", funnel.Lost, "100"),
+	}
+	deals[0].Segment = "a\x00b"
+	deals[1].Segment = "a"
+	r, err := MeasureDeals(deals, winFrom, winTo, Options{GroupBy: []string{funnel.AttrSegment, funnel.AttrOwner}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type g struct {
+		Group []string
+		Win   funnel.Rate
+	}
+	var got []g
+	for _, m := range r.Groups {
+		got = append(got, g{m.Group, m.WinCount})
+	}
+	want := []g{{[]string{"a", "b\x00c"}, funnel.Rate{K: 0, N: 1}}, {[]string{"a\x00b", "c"}, funnel.Rate{K: 1, N: 1}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("groups mismatch (-want +got):\n%s", diff)
+	}
+}

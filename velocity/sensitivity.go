@@ -65,7 +65,9 @@ type Sensitivity struct {
 //
 // Errors: those of [Levers.Validate] and [Levers.Bookings]; a *[InputError]
 // wrapping [ErrNotFinite] or [ErrOutOfRange] for a step that is NaN,
-// infinite, negative or 1 and above. Inputs are not modified.
+// infinite, negative or 1 and above; a *[LeverError] wrapping
+// [ErrOutOfRange] when a changed cycle leaves time.Duration's range or
+// rounds below one nanosecond. Inputs are not modified.
 func Sensitivities(l Levers, periodDays float64, steps []float64) (Sensitivity, error) {
 	base, err := l.Bookings(periodDays)
 	if err != nil {

@@ -135,3 +135,13 @@ func TestLittle(t *testing.T) {
 		}
 	}
 }
+
+func TestSensitivitiesCycleBelowNanosecond(t *testing.T) {
+	// A 1ns cycle shortened by 60% is 0.4ns, which rounds to zero: an
+	// error naming the cycle, as documented, never a zero cycle.
+	_, err := Sensitivities(Levers{1, 1, dec("1"), 1}, 1, []float64{0.6})
+	var le *LeverError
+	if !errors.Is(err, ErrOutOfRange) || !errors.As(err, &le) || le.Lever != LeverCycle {
+		t.Errorf("Sensitivities error = %v, want a cycle *LeverError wrapping ErrOutOfRange", err)
+	}
+}

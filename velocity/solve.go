@@ -172,7 +172,8 @@ type MakeUpResult struct {
 // −100% or less, or [ErrNotFinite] for a NaN or infinite change; a
 // *[LeverError] wrapping [ErrRateRange] when the moved win rate passes 1,
 // [ErrUnreachable] when the adjusted win rate would have to pass 1, and
-// [ErrOutOfRange] when a changed cycle leaves time.Duration's range.
+// [ErrOutOfRange] when a changed cycle leaves time.Duration's range (or
+// rounds below one nanosecond) or changed opportunities pass float64's.
 func MakeUp(l Levers, moved Lever, change float64, adjust Lever) (MakeUpResult, error) {
 	if err := l.Validate(); err != nil {
 		return MakeUpResult{}, err
@@ -189,25 +190,24 @@ func MakeUp(l Levers, moved Lever, change float64, adjust Lever) (MakeUpResult, 
 	case change <= -1:
 		return MakeUpResult{}, inputErr("change", fmtFloat(change), fmt.Errorf("%w: a lever cannot fall by 100%% or more", ErrOutOfRange))
 	}
-	f := 1 + change // factor on V
-	if moved == LeverCycle {
-		f = 1 / f
-	}
-	var y float64
-	if adjust == LeverCycle {
-		y = f - 1
-	} else {
-		y = 1/f - 1
+	g := 1 + change // factor on the moved lever
+	// The factor on the adjusted lever that undoes the move: 1/f for
+	// opportunities, win rate and ASP, f for the cycle, with f = g, or 1/g
+	// when the cycle moved. It scales the lever as it is, never as 1 + (a −
+	// 1), which loses its digits when a is far below 1.
+	a := 1 / g
+	if moved == LeverCycle || adjust == LeverCycle {
+		a = g
 	}
 	out := l
 	var err error
-	if out, err = scale(out, moved, 1+change, ErrRateRange); err != nil {
+	if out, err = scale(out, moved, g, ErrRateRange); err != nil {
 		return MakeUpResult{}, err
 	}
-	if out, err = scale(out, adjust, 1+y, ErrUnreachable); err != nil {
+	if out, err = scale(out, adjust, a, ErrUnreachable); err != nil {
 		return MakeUpResult{}, err
 	}
-	return MakeUpResult{Moved: moved, MovedChange: change, Adjust: adjust, Change: y, Levers: out}, nil
+	return MakeUpResult{Moved: moved, MovedChange: change, Adjust: adjust, Change: a - 1, Levers: out}, nil
 }
 
 // scale multiplies one lever by factor > 0. A win rate above 1 returns

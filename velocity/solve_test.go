@@ -182,3 +182,36 @@ func TestMakeUpErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestMakeUpLargeChange(t *testing.T) {
+	// ASP × (1 + c) must be undone by opportunities × 1/(1 + c), so that V
+	// stays 40 × 0.25 × 12000 / 30 = 4000. The factor 1/(1 + c) must not
+	// be formed as 1 + (1/(1 + c) − 1), which loses every digit for c =
+	// 1e20 (opportunities 0, V 0) and half of them for c = 1e10.
+	tests := []struct {
+		name   string
+		change float64
+		opps   float64 // 40 / (1 + change), by hand
+	}{
+		{"asp × 1e10", 1e10, 40 / (1 + 1e10)},
+		{"asp × 1e20", 1e20, 4e-19},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := MakeUp(smb(), LeverASP, tc.change, LeverOpportunities)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.opps, got.Levers.Opportunities, cmpopts.EquateApprox(1e-15, 0)); diff != "" {
+				t.Errorf("opportunities mismatch (-want +got):\n%s", diff)
+			}
+			v, err := got.Levers.Velocity()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(4000.0, v.InexactFloat64(), cmpopts.EquateApprox(1e-14, 0)); diff != "" {
+				t.Errorf("velocity after make-up mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package markov
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/funnelmath/funnelmath/funnel"
 	"gonum.org/v1/gonum/mat"
@@ -72,8 +73,10 @@ type Chain struct {
 // It returns an error wrapping [funnel.ErrNoData] when no exit was
 // observed at all, [ErrNoPathToWon] when no move into the won stage was
 // observed, [ErrSingular] naming a stage that never reaches an absorbing
-// state (so I − Q has no inverse), or [ErrBadCounts] for malformed counts.
-// The counts are not modified.
+// state (so I − Q has no inverse), or [ErrBadCounts] for malformed counts,
+// including a stage whose exits do not fit in an int64 and visit days so
+// large that the expected days to close overflow. The counts are not
+// modified.
 func (c Counts) Solve() (Chain, error) {
 	const op = "Solve"
 	if err := c.check(op); err != nil {
@@ -81,20 +84,22 @@ func (c Counts) Solve() (Chain, error) {
 	}
 	f := c.Funnel
 	l := f.Last()
+	// check has made sure each stage's exits fit in an int64; their sum
+	// over stages need not, so only whether any is positive is kept.
 	exits := make([]int64, l)
-	var total, toWon int64
+	var anyExit, anyWon bool
 	for i := range l {
 		for _, m := range c.Moves[i] {
 			exits[i] += m
 		}
 		exits[i] += c.Lost[i]
-		total += exits[i]
-		toWon += c.Moves[i][l]
+		anyExit = anyExit || exits[i] > 0
+		anyWon = anyWon || c.Moves[i][l] > 0
 	}
-	if total == 0 {
+	if !anyExit {
 		return Chain{}, &Error{Op: op, Err: fmt.Errorf("%w: no move between stages observed in %d deals", funnel.ErrNoData, c.Deals)}
 	}
-	if toWon == 0 {
+	if !anyWon {
 		return Chain{}, &Error{Op: op, Err: fmt.Errorf("%w: no deal was seen entering %q", ErrNoPathToWon, f.Stage(l))}
 	}
 	// idx maps an observed stage to its row in Q; -1 for the others.
@@ -173,6 +178,9 @@ func (c Counts) Solve() (Chain, error) {
 			res.PWonResolved = clamp01(res.PWon / s)
 		}
 		res.ExpectedDays = max(days.AtVec(a), 0)
+		if math.IsInf(res.ExpectedDays, 0) || math.IsNaN(res.ExpectedDays) {
+			return Chain{}, &Error{Op: op, Stage: res.Name, Err: fmt.Errorf("%w: expected days to close overflow a float64: visit days too large", ErrBadCounts)}
+		}
 	}
 	return ch, nil
 }

@@ -349,14 +349,21 @@ func FuzzBuild(f *testing.F) {
 	})
 }
 
-// FuzzSolve: hand-made counts (as from JSON) with any non-negative moves
-// give a valid chain or a documented error; never a NaN.
+// FuzzSolve: hand-made counts (as from JSON) with any non-negative moves,
+// small or near MaxInt64, and any finite visit days give a valid chain or
+// a documented error; never a panic, a NaN or an infinity. Merging the
+// counts with themselves gives valid counts or ErrBadCounts.
 func FuzzSolve(f *testing.F) {
 	// The hand-worked chain's counts, row by row: moves to Lead, Demo,
 	// Proposal, Won, then Lost.
 	f.Add([]byte{0, 2, 1, 0, 1, 1, 0, 2, 0, 1, 0, 1, 0, 2, 1})
 	f.Add([]byte{0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0}) // singular {Demo, Proposal}
 	f.Add([]byte{})
+	// The cases of TestHugeCounts: a byte >= 0xF0 is MaxInt64 − (0xFF −
+	// byte); byte 15 sets Lead's visit days to 2^(4·byte + 3).
+	f.Add([]byte{0, 0, 0, 0xFF, 1})                                 // exits overflow
+	f.Add([]byte{0, 0xFF, 0, 1, 0})                                 // exits overflow in moves
+	f.Add([]byte{5, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255}) // days overflow
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, _ := NewCounts(f4)
 		for i := range 3 {
@@ -364,6 +371,9 @@ func FuzzSolve(f *testing.F) {
 				var v int64
 				if k := 5*i + j; k < len(b) {
 					v = int64(b[k])
+					if b[k] >= 0xF0 {
+						v = math.MaxInt64 - int64(0xFF-b[k])
+					}
 				}
 				if j < 4 {
 					c.Moves[i][j] = v
@@ -373,13 +383,91 @@ func FuzzSolve(f *testing.F) {
 			}
 			c.VisitDays[i], c.TimedVisits[i] = float64(i+1), 1
 		}
+		if len(b) > 15 {
+			c.VisitDays[0] = math.Ldexp(1, 4*int(b[15])+3)
+		}
 		ch, err := c.Solve()
 		if err != nil {
-			if !errors.Is(err, ErrNoPathToWon) && !errors.Is(err, ErrSingular) && !errors.Is(err, funnel.ErrNoData) {
+			if !errors.Is(err, ErrNoPathToWon) && !errors.Is(err, ErrSingular) && !errors.Is(err, funnel.ErrNoData) && !errors.Is(err, ErrBadCounts) {
 				t.Fatalf("unexpected error: %v", err)
 			}
-			return
+		} else {
+			checkChain(t, ch)
 		}
-		checkChain(t, ch)
+		if m, err := c.Merge(c); err != nil {
+			if !errors.Is(err, ErrBadCounts) {
+				t.Fatalf("Merge: unexpected error: %v", err)
+			}
+		} else if err := m.check("Merge"); err != nil {
+			t.Fatalf("Merge gave bad counts: %v", err)
+		}
 	})
+}
+
+// TestHugeCounts: hand-made counts (as from JSON or a long chain of
+// merges) whose sums do not fit in an int64 or whose days overflow a
+// float64 are rejected with ErrBadCounts, never a panic, a wrapped count or
+// an infinite result.
+func TestHugeCounts(t *testing.T) {
+	counts := func(set func(c *Counts)) Counts {
+		c, _ := NewCounts(f4)
+		set(&c)
+		return c
+	}
+	tests := []struct {
+		name string
+		c    Counts
+	}{
+		// Lead's exits are MaxInt64 + 1: the row sum wraps.
+		{"exits overflow", counts(func(c *Counts) { c.Moves[lead][won], c.Lost[lead] = math.MaxInt64, 1 })},
+		{"exits overflow in moves", counts(func(c *Counts) { c.Moves[lead][demo], c.Moves[lead][won] = math.MaxInt64, 1 })},
+		// Lead: 5 repeats, 1 win, 1 loss: N[Lead][Lead] = 1/(1 − 5/7) = 7/2
+		// visits of 1e308 days each, 3.5e308 > MaxFloat64.
+		{"expected days overflow", counts(func(c *Counts) {
+			c.Moves[lead][lead], c.Moves[lead][won], c.Lost[lead] = 5, 1, 1
+			c.VisitDays[lead], c.TimedVisits[lead] = 1e308, 1
+		})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ch, err := tt.c.Solve()
+			if !errors.Is(err, ErrBadCounts) {
+				t.Errorf("Solve: error %v, want ErrBadCounts (chain %+v)", err, ch.Results)
+			}
+		})
+	}
+}
+
+// TestMergeOverflow: a merge whose sums do not fit returns ErrBadCounts
+// rather than counts that wrapped negative or days that became infinite.
+func TestMergeOverflow(t *testing.T) {
+	big, _ := NewCounts(f4)
+	big.Moves[lead][won] = math.MaxInt64
+	days, _ := NewCounts(f4)
+	days.VisitDays[lead], days.TimedVisits[lead] = math.MaxFloat64, 1
+	deals, _ := NewCounts(f4)
+	deals.Deals = math.MaxInt64
+	for name, c := range map[string]Counts{"moves": big, "visit days": days, "deals": deals} {
+		t.Run(name, func(t *testing.T) {
+			if m, err := c.Merge(c); !errors.Is(err, ErrBadCounts) {
+				t.Errorf("Merge: error %v, want ErrBadCounts (merged %+v)", err, m)
+			}
+		})
+	}
+}
+
+// TestCountOldDates: a visit longer than time.Duration can hold (about 292
+// years) is measured in full. Lead entered 1600-01-01, lost 2025-01-01:
+// 425 × 365 + 104 leap days = 155229 days (Python's datetime.date agrees).
+func TestCountOldDates(t *testing.T) {
+	old := time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)
+	d := funnel.Deal{ID: "old", Outcome: funnel.Lost, Events: []funnel.Event{{Stage: lead, At: old}},
+		Closed: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	c, err := Count(f4, []funnel.Deal{d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.VisitDays[lead]; got != 155229 {
+		t.Errorf("VisitDays[Lead] = %v, want 155229", got)
+	}
 }

@@ -120,13 +120,35 @@ func (c *Counts) timeVisit(i int, e funnel.Event, end time.Time) {
 	if e.At.IsZero() || end.IsZero() {
 		return
 	}
-	c.VisitDays[i] += end.Sub(e.At).Hours() / 24
+	c.VisitDays[i] += days(end, e.At)
 	c.TimedVisits[i]++
 }
 
+// days returns the time from from to to as a float64 number of 24-hour
+// days. time.Time.Sub saturates at the largest Duration (about 292 years),
+// so longer spans, as from a mistyped year, are counted in seconds instead.
+func days(to, from time.Time) float64 {
+	if d := to.Sub(from); d > math.MinInt64 && d < math.MaxInt64 {
+		return d.Hours() / 24
+	}
+	s := float64(to.Unix()) - float64(from.Unix())
+	ns := float64(to.Nanosecond() - from.Nanosecond())
+	return (s + ns/1e9) / (24 * 60 * 60)
+}
+
+// add returns a + b for counts a, b >= 0, and false when the sum does not
+// fit in an int64.
+func add(a, b int64) (int64, bool) {
+	if a > math.MaxInt64-b {
+		return 0, false
+	}
+	return a + b, true
+}
+
 // Merge returns the sum of c and o, which must have equal funnels. It
-// returns an error wrapping [ErrFunnelMismatch] or [ErrBadCounts]. Neither
-// input is modified.
+// returns an error wrapping [ErrFunnelMismatch], or [ErrBadCounts] for
+// malformed counts or a sum too large for an int64 (or, for days, a
+// float64). Neither input is modified.
 func (c Counts) Merge(o Counts) (Counts, error) {
 	if err := c.check("Merge"); err != nil {
 		return Counts{}, err
@@ -138,21 +160,35 @@ func (c Counts) Merge(o Counts) (Counts, error) {
 		return Counts{}, &Error{Op: "Merge", Err: fmt.Errorf("%w: %s and %s", ErrFunnelMismatch, c.Funnel, o.Funnel)}
 	}
 	m, _ := NewCounts(c.Funnel)
+	ok := true
+	sum := func(a, b int64) int64 {
+		s, fits := add(a, b)
+		ok = ok && fits
+		return s
+	}
 	for i := range m.Moves {
 		for j := range m.Moves[i] {
-			m.Moves[i][j] = c.Moves[i][j] + o.Moves[i][j]
+			m.Moves[i][j] = sum(c.Moves[i][j], o.Moves[i][j])
 		}
-		m.Lost[i] = c.Lost[i] + o.Lost[i]
-		m.Open[i] = c.Open[i] + o.Open[i]
+		m.Lost[i] = sum(c.Lost[i], o.Lost[i])
+		m.Open[i] = sum(c.Open[i], o.Open[i])
 		m.VisitDays[i] = c.VisitDays[i] + o.VisitDays[i]
-		m.TimedVisits[i] = c.TimedVisits[i] + o.TimedVisits[i]
+		m.TimedVisits[i] = sum(c.TimedVisits[i], o.TimedVisits[i])
 	}
-	m.Deals = c.Deals + o.Deals
+	m.Deals = sum(c.Deals, o.Deals)
+	if !ok {
+		return Counts{}, &Error{Op: "Merge", Err: fmt.Errorf("%w: a sum does not fit in an int64", ErrBadCounts)}
+	}
+	// Finite days can still add up to an infinity; check says so.
+	if err := m.check("Merge"); err != nil {
+		return Counts{}, err
+	}
 	return m, nil
 }
 
 // check reports counts of the wrong shape for their funnel, negative
-// counts and days that are negative or not finite, wrapping
+// counts, a stage whose exits (Σ_j Moves[i][j] + Lost[i]) do not fit in an
+// int64, and days that are negative or not finite, wrapping
 // [ErrBadCounts] (or [funnel.ErrEmptyFunnel] for the zero Counts).
 func (c Counts) check(op string) error {
 	if c.Funnel.Len() == 0 {
@@ -175,9 +211,13 @@ func (c Counts) check(op string) error {
 		if len(c.Moves[i]) != l+1 {
 			return stage("moves row has %d entries, want %d", len(c.Moves[i]), l+1)
 		}
+		exits, fits := int64(0), true
 		for j, m := range c.Moves[i] {
 			if m < 0 {
 				return stage("moves to %q = %d", c.Funnel.Stage(j), m)
+			}
+			if exits, fits = add(exits, m); !fits {
+				return stage("exits do not fit in an int64")
 			}
 		}
 		switch v := c.VisitDays[i]; {
@@ -185,6 +225,9 @@ func (c Counts) check(op string) error {
 			return stage("negative count")
 		case math.IsNaN(v) || math.IsInf(v, 0) || v < 0:
 			return stage("visit days = %v", v)
+		}
+		if _, fits = add(exits, c.Lost[i]); !fits {
+			return stage("exits do not fit in an int64")
 		}
 	}
 	return nil

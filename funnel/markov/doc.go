@@ -38,7 +38,8 @@
 // Errors wrap [ErrNoPathToWon], [ErrSingular], [ErrFunnelMismatch] or
 // [ErrBadCounts], [funnel.ErrNoData] when no move was observed, or a
 // deal's *[funnel.DealError] from [funnel.Deal.Validate]. Test with
-// [errors.Is]. Nothing panics on data; no result holds NaN.
+// [errors.Is]. Nothing panics on data; no result holds NaN or an
+// infinity.
 //
 // # Scaling
 //

@@ -168,7 +168,7 @@ func dealActivity(d *funnel.Deal) DealActivity {
 	}
 	da.Contacts = len(contacts)
 	if da.HasFirstTouch {
-		da.DaysToFirstTouch = days(da.FirstTouch.Sub(ref))
+		da.DaysToFirstTouch = days(da.FirstTouch, ref)
 	}
 	return da
 }

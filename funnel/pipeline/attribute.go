@@ -99,8 +99,9 @@ type Effect struct {
 // only to compare final depths. Deals with a blank value are counted apart
 // and left out.
 //
-// It returns an error wrapping [ErrNoAttribute] when no deal has a
-// non-blank value for attr (including when deals is empty),
+// It returns an error wrapping [ErrNoAttribute] when no deal has both a
+// non-blank value for attr and a deepest stage (including when deals is
+// empty, and when every deal with a value was lost before any stage),
 // [ErrDuplicateDeal], or a sentinel of package funnel for an invalid deal.
 // The deals are not modified.
 func AttributeEffect(f funnel.Funnel, deals []funnel.Deal, attr string) (Effect, error) {
@@ -130,7 +131,11 @@ func AttributeEffect(f funnel.Funnel, deals []funnel.Deal, attr string) (Effect,
 		e.Deals++
 	}
 	if len(byValue) == 0 {
-		return Effect{}, &Error{Func: fn, Arg: "attr", Value: fmt.Sprintf("%q", attr), Err: fmt.Errorf("%w: %d deals, none with a value", ErrNoAttribute, len(deals))}
+		why := "none with a value"
+		if e.NoStage > 0 {
+			why = fmt.Sprintf("%d with a value but none with a stage", e.NoStage)
+		}
+		return Effect{}, &Error{Func: fn, Arg: "attr", Value: fmt.Sprintf("%q", attr), Err: fmt.Errorf("%w: %d deals, %s", ErrNoAttribute, len(deals), why)}
 	}
 	e.Values = slices.Sorted(maps.Keys(byValue))
 	e.Deepest = make([][]int64, len(e.Values))

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -260,6 +261,10 @@ func TestBadInput(t *testing.T) {
 		}, ErrSnapshot},
 		{"attribute no deal has", func() error { _, err := AttributeEffect(testFunnel, handDeals(), "color"); return err }, ErrNoAttribute},
 		{"attribute no deals", func() error { _, err := AttributeEffect(testFunnel, nil, "source"); return err }, ErrNoAttribute},
+		{"attribute no deal with a stage", func() error {
+			_, err := AttributeEffect(testFunnel, []funnel.Deal{{ID: "x", Source: "web", Outcome: funnel.Lost}}, funnel.AttrSource)
+			return err
+		}, ErrNoAttribute},
 		{"activity duplicate id", func() error { _, err := Activity(testFunnel, dup); return err }, ErrDuplicateDeal},
 	}
 	for _, tt := range tests {
@@ -319,5 +324,40 @@ func TestThresholdBoundaries(t *testing.T) {
 				t.Errorf("day %d: stalled %v untouched %v, want %v %v", tt.at, d.Stalled, d.Untouched, tt.stalled, tt.untouched)
 			}
 		})
+	}
+}
+
+// TestOldDates: spans longer than time.Duration can hold (about 292
+// years) are measured in full, not cut off at the largest Duration. From
+// 1600-01-01 to 2025-01-01 is 425 × 365 + 104 leap days (1600..2024 has
+// 107 years divisible by 4, less 1700, 1800 and 1900) = 155229 days, as
+// Python's datetime.date also gives.
+func TestOldDates(t *testing.T) {
+	const span = 155229.0
+	old := time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	deals := []funnel.Deal{{ID: "old", Created: old, Assigned: old, ExpectedClose: old,
+		Events:     []funnel.Event{{Stage: lead, At: old}},
+		Activities: []funnel.Activity{{Kind: "call", At: old}, {Kind: "call", At: at}}}}
+	h, err := Health(testFunnel, deals, at, Thresholds{StalledDays: 1, UntouchedDays: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := h.Deals[0]
+	// Age, days in stage and days past due all run from 1600-01-01; the
+	// two touches are the whole span apart.
+	got := []float64{d.AgeDays, d.DaysInStage, d.DaysPastDue, d.MeanDaysBetweenTouches}
+	if diff := cmp.Diff([]float64{span, span, span, span}, got, approx); diff != "" {
+		t.Errorf("Health figures over 425 years mismatch (-want +got):\n%s", diff)
+	}
+	// With the 1600 touch dropped, the first touch after the assignment in
+	// 1600 is the one in 2025, the whole span later.
+	deals[0].Activities = deals[0].Activities[1:]
+	a, err := Activity(testFunnel, deals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Deals[0].DaysToFirstTouch; math.Abs(got-span) > 1e-9 {
+		t.Errorf("DaysToFirstTouch = %v, want %v", got, span)
 	}
 }
