@@ -277,7 +277,8 @@ func (d Deal) MovedBack() bool {
 //   - [ErrEventOrder] for events whose known times go backwards, or a
 //     Closed time before the last event or before Created;
 //   - [ErrWonAndLost] for a lost deal with an event at the last stage;
-//   - [ErrNegativeAmount] for an amount below zero.
+//   - [ErrNegativeAmount] for an amount below zero, and [ErrOutOfRange] for
+//     one beyond the bounds of [AmountInRange].
 func (d Deal) Validate(f Funnel) error {
 	fail := func(err error) error { return &DealError{ID: d.ID, Err: err} }
 	if strings.TrimSpace(d.ID) == "" {
@@ -339,8 +340,10 @@ func (d Deal) Validate(f Funnel) error {
 			return fail(fmt.Errorf("closed %s before created %s: %w", d.Closed.Format(time.RFC3339), d.Created.Format(time.RFC3339), ErrEventOrder))
 		}
 	}
-	if d.Amount.Valid && d.Amount.Decimal.IsNegative() {
-		return fail(fmt.Errorf("%w: %s", ErrNegativeAmount, d.Amount.Decimal))
+	if d.Amount.Valid {
+		if err := checkAmount(d.Amount.Decimal); err != nil {
+			return fail(err)
+		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package funnel
 
 import (
+	"fmt"
 	"math/bits"
 
 	"github.com/shopspring/decimal"
@@ -85,4 +86,47 @@ func (m money) value() decimal.Decimal {
 		return v
 	}
 	return v.Add(m.rest)
+}
+
+// The bounds of an amount of money: at most MaxAmountPlaces decimal
+// places, and below 10^MaxAmountDigits in magnitude. Real amounts are far
+// inside them; they keep decimal arithmetic on hostile input, such as
+// 1e-2147483647 from a JSON body, from overflowing decimal's exponent or
+// taking unbounded time and memory.
+const (
+	MaxAmountPlaces = 18
+	MaxAmountDigits = 36
+)
+
+// AmountInRange reports whether d has at most [MaxAmountPlaces] decimal
+// places (in its representation: decimal.Decimal.Exponent() >=
+// −MaxAmountPlaces) and a magnitude below 10^[MaxAmountDigits].
+func AmountInRange(d decimal.Decimal) bool {
+	e := int(d.Exponent())
+	if e < -MaxAmountPlaces {
+		return false
+	}
+	return d.IsZero() || e+d.NumDigits() <= MaxAmountDigits
+}
+
+// CheckAmount returns nil when d can be used as an amount of money, and
+// otherwise a *[InputError] wrapping [ErrNegativeAmount] for an amount
+// below zero or [ErrOutOfRange] for one that is not [AmountInRange].
+func CheckAmount(d decimal.Decimal) error {
+	if err := checkAmount(d); err != nil {
+		return &InputError{Name: "amount", Err: err}
+	}
+	return nil
+}
+
+// checkAmount is [CheckAmount] without the package prefix, for errors
+// that name the amount's place themselves.
+func checkAmount(d decimal.Decimal) error {
+	if !AmountInRange(d) {
+		return fmt.Errorf("%w: amount %se%d has more than %d decimal places or %d digits", ErrOutOfRange, d.Coefficient(), d.Exponent(), MaxAmountPlaces, MaxAmountDigits)
+	}
+	if d.IsNegative() {
+		return fmt.Errorf("%w: %s", ErrNegativeAmount, d)
+	}
+	return nil
 }

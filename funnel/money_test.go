@@ -1,6 +1,7 @@
 package funnel
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -77,5 +78,34 @@ func BenchmarkMoneyAdd(b *testing.B) {
 		if m.cents > 1<<60 {
 			m.cents = 0
 		}
+	}
+}
+
+func TestCheckAmount(t *testing.T) {
+	tests := []struct {
+		in   decimal.Decimal
+		want error
+	}{
+		{decimal.RequireFromString("1234.56"), nil},
+		{decimal.New(1, -18), nil},                   // 18 places
+		{decimal.New(1, -19), ErrOutOfRange},         // 19 places
+		{decimal.New(1, -2147483647), ErrOutOfRange}, // would overflow decimal's exponent in a division
+		{decimal.New(99, 34), nil},                   // 36 digits: 9.9e35
+		{decimal.New(1, 36), ErrOutOfRange},          // 10^36
+		{decimal.New(0, 2147483647), nil},            // zero, however written
+		{decimal.RequireFromString("-0.01"), ErrNegativeAmount},
+	}
+	for _, tt := range tests {
+		err := CheckAmount(tt.in)
+		if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+			t.Errorf("CheckAmount(%de%d) = %v, want %v", tt.in.CoefficientInt64(), tt.in.Exponent(), err, tt.want)
+		}
+		if got := AmountInRange(tt.in); got != !errors.Is(err, ErrOutOfRange) {
+			t.Errorf("AmountInRange(%de%d) = %v, CheckAmount = %v", tt.in.CoefficientInt64(), tt.in.Exponent(), got, err)
+		}
+	}
+	d := Deal{ID: "x", Amount: decimal.NewNullDecimal(decimal.New(1, -40)), Events: []Event{{Stage: 0}}}
+	if err := d.Validate(MustNew("a", "b")); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("Validate with an amount of 1e-40: err = %v, want ErrOutOfRange", err)
 	}
 }

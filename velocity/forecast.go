@@ -397,6 +397,19 @@ func checkMoney(name string, v decimal.Decimal) error {
 	if v.IsNegative() {
 		return inputErr(name, v.String(), ErrNegative)
 	}
+	if err := checkExponent(v); err != nil {
+		return inputErr(name, "", err)
+	}
+	return nil
+}
+
+// checkExponent rejects a decimal beyond the module's one bound on money,
+// funnel.AmountInRange, so that arithmetic on hostile input cannot
+// overflow decimal's exponent or run without bound.
+func checkExponent(v decimal.Decimal) error {
+	if !funnel.AmountInRange(v) {
+		return fmt.Errorf("%w: %se%d has more than %d decimal places or %d digits", ErrOutOfRange, v.Coefficient(), v.Exponent(), funnel.MaxAmountPlaces, funnel.MaxAmountDigits)
+	}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/funnelmath/funnelmath/funnel"
 	"github.com/shopspring/decimal"
 )
 
@@ -39,7 +40,7 @@ func FuzzNewLevers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, o, w float64, units int64, exp int8, cycle int64) {
 		asp := fuzzASP(units, exp)
 		l, err := NewLevers(o, w, asp, time.Duration(cycle))
-		valid := !math.IsNaN(o) && !math.IsInf(o, 0) && o >= 0 && w >= 0 && w <= 1 && !asp.IsNegative() && cycle > 0
+		valid := !math.IsNaN(o) && !math.IsInf(o, 0) && o >= 0 && w >= 0 && w <= 1 && !asp.IsNegative() && funnel.AmountInRange(asp) && cycle > 0
 		if (err == nil) != valid {
 			t.Fatalf("NewLevers(%v, %v, %v, %v) error = %v, want valid %v", o, w, asp, cycle, err, valid)
 		}
@@ -100,6 +101,11 @@ func FuzzSolve(f *testing.F) {
 		rel := 1e-12
 		if lever == LeverCycle {
 			rel += 0.5 / float64(got.Cycle)
+		}
+		if lever == LeverASP && got.ASP.IsPositive() {
+			// the solved ASP is rounded to funnel.MaxAmountPlaces places:
+			// up to half a unit there, and a unit for the other roundings
+			rel += decimal.New(1, -funnel.MaxAmountPlaces).Div(got.ASP).InexactFloat64()
 		}
 		if !relClose(b, target.Bookings, rel) {
 			t.Fatalf("Solve(%+v, %v, %+v) = %+v; recomputed %v, want %v", l, lever, target, got, b, target.Bookings)

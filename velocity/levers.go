@@ -122,6 +122,9 @@ func (l Levers) Validate() error {
 	if l.ASP.IsNegative() {
 		return leverErr(LeverASP, l.ASP.String(), ErrNegative)
 	}
+	if err := checkExponent(l.ASP); err != nil {
+		return leverErr(LeverASP, "", err)
+	}
 	switch {
 	case l.Cycle < 0:
 		return leverErr(LeverCycle, l.Cycle.String(), ErrNegative)

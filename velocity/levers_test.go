@@ -193,3 +193,20 @@ func TestSentinelsShareFunnelKinds(t *testing.T) {
 		t.Errorf("win rate 1.5: err = %v, want both velocity.ErrRateRange and funnel.ErrRateRange", err)
 	}
 }
+
+// TestExtremeExponents checks that money with a decimal exponent beyond
+// funnel.AmountExponentLimit is an error, not a panic inside decimal's
+// division (1e-2147483647 overflowed its exponent in Velocity).
+func TestExtremeExponents(t *testing.T) {
+	tiny := decimal.New(1, -2147483647)
+	if _, err := NewLevers(40, 0.25, tiny, 30*day); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("NewLevers with ASP 1e-2147483647: err = %v, want ErrOutOfRange", err)
+	}
+	l, err := NewLevers(40, 0.25, decimal.NewFromInt(12000), 30*day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Solve(l, LeverOpportunities, PerDay(decimal.New(1, 40))); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("Solve for 1e40 a day: err = %v, want ErrOutOfRange", err)
+	}
+}

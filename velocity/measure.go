@@ -123,8 +123,8 @@ func (c CycleDeals) String() string {
 //
 // Whatever the options, the win rate, ASP and cycle are measured over the
 // deals closed in the window (so open deals never dilute the win rate), the
-// ASP over won deals with an amount, and a deal's cycle is Deal.Closed −
-// Deal.Start().
+// ASP over won deals with an amount, and a deal's cycle is
+// Deal.CloseTime() − Deal.Start().
 type Options struct {
 	Count      Count      `json:"count"`
 	WinBasis   WinBasis   `json:"win_basis"`
@@ -201,8 +201,8 @@ type Measured struct {
 
 	// Undated counts deals left out of what needs a time they lack: a
 	// start (for counting opportunities and cycles) or, for a closed deal,
-	// a Closed time (for everything but Created, which needs only the
-	// start).
+	// a close time, [funnel.Deal.CloseTime] (for everything but Created,
+	// which needs only the start).
 	Undated int64 `json:"undated"`
 }
 
@@ -254,9 +254,10 @@ func MeasureDeals(deals []funnel.Deal, from, to time.Time, opts Options) (Report
 // deals once and does not modify them. No deals give a report with zero
 // counts and undefined levers.
 //
-// A deal's start is Deal.Start(); a deal without one, or a closed deal
-// without a Closed time, is counted in Undated and left out of what needs
-// the missing time.
+// A deal's start is Deal.Start() and its close Deal.CloseTime() (Closed,
+// or for a won deal without it the time it entered the last stage); a deal
+// without a start, or a closed deal without a close time, is counted in
+// Undated and left out of what needs the missing time.
 //
 // Errors: a *[InputError] wrapping [ErrOutOfRange] for a window that does
 // not end after it starts or an option out of range; a *[DealError]
@@ -341,24 +342,24 @@ func observe(d funnel.Deal, from, to time.Time, opts Options) (observation, erro
 	if d.Amount.Valid && d.Amount.Decimal.IsNegative() {
 		return observation{}, fail("negative amount %s", d.Amount.Decimal)
 	}
-	start := d.Start()
-	hasStart, hasClose := !start.IsZero(), !d.Closed.IsZero()
-	if hasStart && hasClose && d.Closed.Before(start) {
-		return observation{}, fail("closed %s before the start %s", d.Closed.Format(time.RFC3339), start.Format(time.RFC3339))
+	start, closeAt := d.Start(), d.CloseTime() // a won deal without Closed closes at its win
+	hasStart, hasClose := !start.IsZero(), !closeAt.IsZero()
+	if hasStart && hasClose && closeAt.Before(start) {
+		return observation{}, fail("closed %s before the start %s", closeAt.Format(time.RFC3339), start.Format(time.RFC3339))
 	}
 	in := func(t time.Time) bool { return !t.Before(from) && t.Before(to) }
 	var o observation
 	o.undated = !hasStart || (closed && !hasClose)
 	o.won = d.Outcome == funnel.Won
 	o.amount = d.Amount
-	o.closedIn = closed && hasClose && in(d.Closed)
+	o.closedIn = closed && hasClose && in(closeAt)
 	o.created = hasStart && in(start)
 	if hasStart && (!closed || hasClose) {
 		// Live in the window: started before to, not closed before from.
-		o.live = start.Before(to) && (!closed || !d.Closed.Before(from))
+		o.live = start.Before(to) && (!closed || !closeAt.Before(from))
 		end := to
-		if closed && d.Closed.Before(to) {
-			end = d.Closed
+		if closed && closeAt.Before(to) {
+			end = closeAt
 		}
 		if begin := later(start, from); end.After(begin) {
 			o.openIn = end.Sub(begin)
@@ -375,7 +376,7 @@ func observe(d funnel.Deal, from, to time.Time, opts Options) (observation, erro
 		o.counted = o.openIn > 0
 	}
 	if o.closedIn && hasStart && (o.won || opts.CycleDeals == CycleClosed) {
-		o.cycle, o.cycleOK = d.Closed.Sub(start), true
+		o.cycle, o.cycleOK = closeAt.Sub(start), true
 	}
 	return o, nil
 }

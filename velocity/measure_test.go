@@ -312,3 +312,27 @@ func TestMeasureGroupValuesWithNUL(t *testing.T) {
 		t.Errorf("groups mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestMeasureWonWithoutClosed checks that a won deal without a Closed time
+// closes when it entered the last stage (funnel.Deal.CloseTime), as in
+// BuildForecast: it is closed in the window, counts in the win rate, the
+// ASP and the cycle, and is not undated.
+func TestMeasureWonWithoutClosed(t *testing.T) {
+	jan := func(d int) time.Time { return time.Date(2024, 1, d, 0, 0, 0, 0, time.UTC) }
+	deals := []funnel.Deal{{
+		ID: "w", Owner: "ann", Outcome: funnel.Won,
+		Amount: decimal.NewNullDecimal(decimal.NewFromInt(100)),
+		Events: []funnel.Event{{Stage: 0, At: jan(1)}, {Stage: 2, At: jan(11)}},
+	}}
+	rep, err := MeasureDeals(deals, jan(1), jan(31), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rep.Total
+	// Won 1 of 1 closed; ASP 100 over 1 deal; cycle 1/1 → 1/11 = 10 days.
+	got := []any{m.WinCount, m.ASP.String(), m.ASPDeals, m.Cycle, m.CycleDeals, m.Undated}
+	want := []any{funnel.Rate{K: 1, N: 1}, "100", int64(1), 10 * day, int64(1), int64(0)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Measure of a won deal without Closed mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/funnelmath/funnelmath/funnel"
 	"github.com/shopspring/decimal"
 )
 
@@ -23,6 +24,9 @@ func (t Target) check() (decimal.Decimal, error) {
 	if t.Bookings.IsNegative() {
 		return decimal.Decimal{}, inputErr("target bookings", t.Bookings.String(), ErrNegative)
 	}
+	if err := checkExponent(t.Bookings); err != nil {
+		return decimal.Decimal{}, inputErr("target bookings", "", err)
+	}
 	if t.Days == 0 {
 		return decimal.NewFromInt(1), nil
 	}
@@ -40,7 +44,10 @@ func (t Target) check() (decimal.Decimal, error) {
 //
 // The lever being solved for may hold any value in l (it is ignored); the
 // other three must pass [Levers.Validate]. A solved ASP keeps at least 20
-// significant digits; a solved cycle is rounded to the nanosecond; a solved
+// significant digits, rounded (half to even) to funnel.MaxAmountPlaces
+// decimal places at most, and one that is not funnel.AmountInRange after
+// that is an error wrapping [ErrOutOfRange]; a solved cycle is rounded to
+// the nanosecond; a solved
 // opportunities or win rate is the nearest float64.
 //
 // Errors: those of [Levers.Validate] for the held levers; a *[InputError]
@@ -116,6 +123,12 @@ func Solve(l Levers, solve Lever, t Target) (Levers, error) {
 			}
 			out.WinRate = f
 		default:
+			if x.Exponent() < -funnel.MaxAmountPlaces {
+				x = x.RoundBank(funnel.MaxAmountPlaces)
+			}
+			if err := checkExponent(x); err != nil || (x.IsZero() && !b.IsZero()) {
+				return Levers{}, leverErr(solve, "", fmt.Errorf("%w: solved ASP %se%d beyond the bounds of money", ErrOutOfRange, x.Coefficient(), x.Exponent()))
+			}
 			out.ASP = x
 		}
 	case LeverCycle:
@@ -228,6 +241,9 @@ func scale(l Levers, lever Lever, factor float64, rateErr error) (Levers, error)
 		l.WinRate = v
 	case LeverASP:
 		l.ASP = l.ASP.Mul(toDecimal(factor))
+		if err := checkExponent(l.ASP); err != nil {
+			return Levers{}, leverErr(lever, "", err)
+		}
 	case LeverCycle:
 		c, err := scaleCycle(l.Cycle, factor)
 		if err != nil {

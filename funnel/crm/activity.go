@@ -93,7 +93,7 @@ func (c ActivityLog) run(ctx context.Context, r io.Reader, emit func(funnel.Acti
 		}
 	}
 	if k.deal < 0 && k.account < 0 {
-		return &RowError{Line: 1, Column: "deal_id", Err: fmt.Errorf("%w: need a deal id or an account column", ErrMissingColumn)}
+		return &RowError{Line: t.hline, Column: "deal_id", Err: fmt.Errorf("%w: need a deal id or an account column", ErrMissingColumn)}
 	}
 	str := func(fields [][]byte, i int) string {
 		if i < 0 {

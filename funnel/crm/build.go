@@ -62,6 +62,7 @@ func (t *table) dealCols(c dealCols) (cols, error) {
 		}
 	}
 	set(&k.id, c.ID, "deal_id", true)
+	t.idCol = k.id
 	set(&k.owner, c.Owner, "owner", false)
 	set(&k.segment, c.Segment, "segment", false)
 	set(&k.source, c.Source, "source", false)
@@ -159,8 +160,15 @@ func (s *slab) take(n int) []funnel.Event {
 
 // finish turns the timed rows of a deal into a Deal, by the rules of the
 // long and wide formats documented on [Long] and [Wide]. It reorders b's
-// events in place.
+// events in place. Its notes are held until the deal passes [table.check],
+// so that a deal left out brings no notes.
 func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, val string), sl *slab) (funnel.Deal, *RowError) {
+	t.pending = t.pending[:0]
+	pend := func(n Note) {
+		if t.opt.OnNote != nil {
+			t.pending = append(t.pending, n)
+		}
+	}
 	last := f.Last()
 	term := func(e rawEvent) int {
 		if e.stage == last || e.stage == lostStage {
@@ -177,7 +185,7 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 	evs := b.events
 	if !slices.IsSortedFunc(evs, order) {
 		slices.SortStableFunc(evs, order)
-		t.note(Note{Line: b.line, DealID: b.id, Kind: NoteReordered, Detail: "events sorted by time"})
+		pend(Note{Line: b.line, DealID: b.id, Kind: NoteReordered, Detail: "events sorted by time"})
 	}
 	out := evs[:0]
 	wonLine, lostLine, closeAt := 0, 0, -1
@@ -187,7 +195,7 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 		for j := len(out) - 1; j >= 0 && out[j].at.Equal(e.at); j-- {
 			if out[j].stage == e.stage {
 				dup = true
-				t.note(Note{Line: e.line, DealID: b.id, Kind: NoteDuplicate, Detail: fmt.Sprintf("%s at %s repeats line %d", stageName(f, e.stage), e.at.Format(time.RFC3339), out[j].line)})
+				pend(Note{Line: e.line, DealID: b.id, Kind: NoteDuplicate, Detail: fmt.Sprintf("%s at %s repeats line %d", stageName(f, e.stage), e.at.Format(time.RFC3339), out[j].line)})
 				break
 			}
 		}
@@ -199,7 +207,7 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 			wonLine = e.line
 		case lostStage:
 			if lostLine != 0 {
-				t.note(Note{Line: e.line, DealID: b.id, Kind: NoteReclosed, Detail: fmt.Sprintf("lost again at %s after line %d", e.at.Format(time.RFC3339), lostLine)})
+				pend(Note{Line: e.line, DealID: b.id, Kind: NoteReclosed, Detail: fmt.Sprintf("lost again at %s after line %d", e.at.Format(time.RFC3339), lostLine)})
 			}
 			lostLine = e.line
 		}
@@ -255,11 +263,16 @@ func (b *builder) deal(events []funnel.Event) funnel.Deal {
 	}
 }
 
-// check validates a finished deal and notes a won deal without amount.
+// check validates a finished deal; when it is kept, it reports the notes
+// pending from [table.finish] and notes a won deal without amount.
 func (t *table) check(f funnel.Funnel, d funnel.Deal, line int) (funnel.Deal, *RowError) {
 	if err := d.Validate(f); err != nil {
 		return funnel.Deal{}, &RowError{Line: line, DealID: d.ID, Err: fmt.Errorf("%w: %w", ErrInvalidDeal, err)}
 	}
+	for _, n := range t.pending {
+		t.note(n)
+	}
+	t.pending = t.pending[:0]
 	if d.Outcome == funnel.Won && !d.Amount.Valid {
 		t.note(Note{Line: line, DealID: d.ID, Kind: NoteNoAmount, Detail: "won without an amount"})
 	}

@@ -180,6 +180,12 @@ func (r *records) split() [][]byte {
 	return r.fields
 }
 
+// syntax returns a *RowError at the line where the record starts, as
+// RowError.Line promises; when the fault is on a later line of a
+// multi-line record, the text says which.
 func (r *records) syntax(msg string) error {
-	return &RowError{Line: r.line, Err: fmt.Errorf("%w: %s", ErrMalformedRow, msg)}
+	if r.line != r.start {
+		msg += fmt.Sprintf(" (found at line %d)", r.line)
+	}
+	return &RowError{Line: r.start, Err: fmt.Errorf("%w: %s", ErrMalformedRow, msg)}
 }

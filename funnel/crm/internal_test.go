@@ -78,19 +78,26 @@ func TestRecordsMatchEncodingCSV(t *testing.T) {
 }
 
 func TestRecordsErrors(t *testing.T) {
+	// Line is where the row starts (the RowError doc), which is where the
+	// user must look; the line where the fault was found is in the text.
 	tests := []struct {
 		in   string
 		line int
+		text string
 	}{
-		{"a,b\nx\"y,z\n", 2},        // bare quote
-		{"a,b\n\"x\"y,z\n", 2},      // text after a closing quote
-		{"a,b\n\"open\n\nnever", 4}, // unterminated quote, reported at the last line
+		{"a,b\nx\"y,z\n", 2, ""},                         // bare quote
+		{"a,b\n\"x\"y,z\n", 2, ""},                       // text after a closing quote
+		{"a,b\n\"open\n\nnever", 2, "(found at line 4)"}, // unterminated quote opened on line 2, input ends on line 4
+		{"a,b\n\"x\ny\"z,w\n", 2, "(found at line 3)"},   // text after a quote closed on line 3 of a row from line 2
 	}
 	for _, tt := range tests {
 		_, err := readAllRecords(tt.in)
 		var re *RowError
 		if !errors.As(err, &re) || !errors.Is(err, ErrMalformedRow) || re.Line != tt.line {
 			t.Errorf("records(%q) error = %v, want ErrMalformedRow at line %d", tt.in, err, tt.line)
+		}
+		if err != nil && !strings.Contains(err.Error(), tt.text) {
+			t.Errorf("records(%q) error = %v, want it to say %q", tt.in, err, tt.text)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 
 	"github.com/funnelmath/funnelmath/funnel"
 )
@@ -187,8 +188,12 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 	if c.Scattered {
 		byID := map[string]*builder{}
 		var order []*builder
+		bad := map[string]bool{} // ids of rows with the wrong number of fields
 		for {
 			fields, err := t.next()
+			for _, id := range t.badIDs {
+				bad[id] = true
+			}
 			if err == io.EOF {
 				break
 			}
@@ -214,6 +219,7 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 			}
 		}
 		for i, b := range order {
+			b.bad = b.bad || bad[b.id]
 			if err := done(b); err != nil {
 				return err
 			}
@@ -227,8 +233,18 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 	inDeal := false   // b holds a deal
 	returned := false // b's id came back after its deal was emitted
 	var first [2]int32
+	// ids of rows with the wrong number of fields skipped since the last
+	// change of deal: the deal held or the next one is left out.
+	var bad []string
 	for {
 		fields, err := t.next()
+		for _, id := range t.badIDs {
+			if inDeal && id == b.id {
+				b.bad = true
+			} else {
+				bad = append(bad, id)
+			}
+		}
 		if err == io.EOF {
 			break
 		}
@@ -252,10 +268,12 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 			b.reset(string(id), t.rec.start)
 			inDeal = true
 			first, returned = seen.lookup(b.id)
+			b.bad = slices.Contains(bad, b.id)
+			bad = bad[:0]
 		}
 		if returned {
 			b.lastLine = t.rec.start
-			re := &RowError{Line: t.rec.start, DealID: b.id, Err: fmt.Errorf("%w: the deal was read at lines %d-%d and emitted", ErrNotContiguous, first[0], first[1])}
+			re := &RowError{Line: t.rec.start, DealID: b.id, Err: fmt.Errorf("%w: the deal was already read at lines %d-%d", ErrNotContiguous, first[0], first[1])}
 			if err := t.skip(re); err != nil {
 				return err
 			}

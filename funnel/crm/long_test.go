@@ -177,11 +177,54 @@ func TestLongHistories(t *testing.T) {
 	}, {
 		name:    "wrong number of fields",
 		in:      longHeader + "A,ann,Lead,2024-01-01\n",
-		wantErr: &skip{Line: 2, Err: crm.ErrMalformedRow},
+		wantErr: &skip{Line: 2, DealID: "A", Err: crm.ErrMalformedRow},
 	}, {
 		name:    "bare quote",
 		in:      longHeader + "A,a\"nn,Lead,2024-01-01,5\n",
 		wantErr: &skip{Line: 2, Err: crm.ErrMalformedRow},
+	}, {
+		name: "notes only for deals kept",
+		// A's rows sorted by time are Lead (1, line 3; line 4 repeats it),
+		// Closed Lost (2, line 5), Qualified (3, line 2): a stage after the
+		// close, so A is skipped at line 2, and its reorder and duplicate
+		// notes go with it (notes are for deals kept). B has none.
+		cfg: crm.Long{Options: crm.Options{Lenient: true}},
+		in: longHeader +
+			"A,ann,Qualified,2024-01-03T00:00:00Z,5\n" + // 2
+			"A,ann,Lead,2024-01-01T00:00:00Z,5\n" + // 3
+			"A,ann,Lead,2024-01-01T00:00:00Z,5\n" + // 4
+			"A,ann,Closed Lost,2024-01-02T00:00:00Z,5\n" + // 5
+			"B,bob,Lead,2024-01-02T00:00:00Z,6\n", // 6
+		want:      []funnel.Deal{{ID: "B", Owner: "bob", Amount: amount("6"), Events: []funnel.Event{ev(lead, day(2))}}},
+		wantSkips: []skip{{Line: 2, Column: "stage", Value: "Qualified", DealID: "A", Err: crm.ErrAfterClose}},
+	}, {
+		name: "a row with a field too many leaves its deal out, lenient",
+		// A's Closed Won row (line 3) has six fields: A cannot be read as
+		// it is (without that row it would pass for open), so it is left
+		// out whole and the error names it. The same for B, whose first
+		// row (line 4) has too few fields. C is read.
+		cfg: crm.Long{Options: crm.Options{Lenient: true}},
+		in: longHeader +
+			"A,ann,Lead,2024-01-01T00:00:00Z,5\n" + // 2
+			"A,ann,Closed Won,2024-01-03T00:00:00Z,5,x\n" + // 3
+			"B,bob,Lead\n" + // 4
+			"B,bob,Qualified,2024-01-04T00:00:00Z,6\n" + // 5
+			"C,cy,Lead,2024-01-05T00:00:00Z,7\n", // 6
+		want: []funnel.Deal{{ID: "C", Owner: "cy", Amount: amount("7"), Events: []funnel.Event{ev(lead, day(5))}}},
+		wantSkips: []skip{
+			{Line: 3, DealID: "A", Err: crm.ErrMalformedRow},
+			{Line: 4, DealID: "B", Err: crm.ErrMalformedRow},
+		},
+	}, {
+		name: "a row with a field too many leaves its deal out, scattered",
+		// As above with the rows of A around B's: A is left out whole.
+		cfg: crm.Long{Scattered: true, Options: crm.Options{Lenient: true}},
+		in: longHeader +
+			"A,ann,Lead,2024-01-01T00:00:00Z,5\n" + // 2
+			"B,bob,Lead,2024-01-04T00:00:00Z,6\n" + // 3
+			"A,ann,Closed Won,2024-01-03T00:00:00Z,5,x\n", // 4
+		want:      []funnel.Deal{{ID: "B", Owner: "bob", Amount: amount("6"), Events: []funnel.Event{ev(lead, day(4))}}},
+		wantSkips: []skip{{Line: 4, DealID: "A", Err: crm.ErrMalformedRow}},
 	}, {
 		name: "lenient goes on past every kind of bad row",
 		cfg:  crm.Long{Options: crm.Options{Lenient: true}},
@@ -200,7 +243,7 @@ func TestLongHistories(t *testing.T) {
 		},
 		wantSkips: []skip{
 			{Line: 4, DealID: "A", Err: funnel.ErrWonAndLost},
-			{Line: 6, Err: crm.ErrMalformedRow},
+			{Line: 6, DealID: "C", Err: crm.ErrMalformedRow},
 			{Line: 7, Column: "entered_at", Value: "soon", DealID: "C", Err: crm.ErrBadDate},
 			{Line: 8, DealID: "B", Err: crm.ErrNotContiguous},
 		},
@@ -246,9 +289,66 @@ func TestLongNotContiguousNamesBothLines(t *testing.T) {
 		"B,bob,Lead,2024-01-02T00:00:00Z,6\n" +
 		"A,ann,Meeting,2024-01-03T00:00:00Z,5\n"
 	_, err := crm.Long{Funnel: sales}.ReadAll(context.Background(), strings.NewReader(in))
-	const want = `crm: line 5: deal "A": deal rows not contiguous: the deal was read at lines 2-3 and emitted`
+	const want = `crm: line 5: deal "A": deal rows not contiguous: the deal was already read at lines 2-3`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
+	}
+}
+
+// TestLongNotContiguousSkippedDeal checks that a deal left out in lenient
+// mode (its row at line 2 has an unknown stage) and then come back at
+// line 4 is not said to have been emitted.
+func TestLongNotContiguousSkippedDeal(t *testing.T) {
+	in := longHeader +
+		"A,ann,Nope,2024-01-01T00:00:00Z,5\n" +
+		"B,bob,Lead,2024-01-02T00:00:00Z,6\n" +
+		"A,ann,Lead,2024-01-03T00:00:00Z,5\n"
+	res, err := crm.Long{Funnel: sales, Options: crm.Options{Lenient: true}}.ReadAll(context.Background(), strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Skipped) != 2 {
+		t.Fatalf("skipped %v, want the unknown stage and the return", res.Skipped)
+	}
+	const want = `crm: line 4: deal "A": deal rows not contiguous: the deal was already read at lines 2-2`
+	if got := res.Skipped[1].Error(); got != want {
+		t.Errorf("error = %s, want %s", got, want)
+	}
+}
+
+// TestHeaderLineInErrors checks that a header error names the header's
+// line, which is not line 1 when blank lines come first (line 3 here).
+func TestHeaderLineInErrors(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		read   func(string) error
+		in     string
+		column string
+	}{
+		{"long", func(in string) error {
+			_, err := crm.Long{Funnel: sales}.ReadAll(ctx, strings.NewReader(in))
+			return err
+		}, "\n\ndeal_id,stage,amount\nA,Lead,5\n", "entered_at"},
+		{"wide", func(in string) error {
+			_, err := crm.Wide{Funnel: sales}.ReadAll(ctx, strings.NewReader(in))
+			return err
+		}, "\r\n\r\ndeal_id,Lead,Qualified,Meeting,Proposal,Closed Won\n", "Negotiation"},
+		{"activity", func(in string) error {
+			_, err := crm.ActivityLog{}.ReadAll(ctx, strings.NewReader(in))
+			return err
+		}, "\n\nkind,at\ncall,2024-01-01\n", "deal_id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var re *crm.RowError
+			if err := tt.read(tt.in); !errors.As(err, &re) || !errors.Is(err, crm.ErrMissingColumn) {
+				t.Fatalf("error = %v, want a *RowError wrapping ErrMissingColumn", err)
+			}
+			if re.Line != 3 || re.Column != tt.column {
+				t.Errorf("error at line %d column %q, want line 3 column %q", re.Line, re.Column, tt.column)
+			}
+		})
 	}
 }
 
@@ -308,6 +408,8 @@ func TestLongConfigErrors(t *testing.T) {
 		{"quote as separator", crm.Long{Funnel: sales, Options: crm.Options{Comma: '"'}}, crm.ErrBadConfig},
 		{"explicit column absent", crm.Long{Funnel: sales, Columns: crm.LongColumns{Segment: "Segment Name"}}, crm.ErrMissingColumn},
 		{"required column unmapped", crm.Long{Funnel: sales, Columns: crm.LongColumns{At: "-"}}, crm.ErrBadConfig},
+		// A blank alias would read every empty stage cell as that stage.
+		{"blank alias", crm.Long{Funnel: sales, Options: crm.Options{Stages: crm.Stages{Aliases: map[string]string{" ": "Lead"}}}}, crm.ErrBadConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

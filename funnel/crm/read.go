@@ -32,6 +32,8 @@ type Options struct {
 	// order; it is required when Lenient is set, so that nothing is
 	// dropped silently. A deal with one bad row is left out whole (its
 	// other rows are not reported again); the error names the deal.
+	// A row that is not valid CSV (a bad quote) or has no deal id cannot
+	// be tied to a deal: it names none and is skipped alone.
 	OnSkip func(*RowError)
 	// OnNote receives each change the reader made to a deal that it kept,
 	// such as a repeated row dropped; see [NoteKind]. Nil discards notes.
@@ -103,11 +105,20 @@ var errStopped = errors.New("crm: iteration stopped")
 type table struct {
 	rec    *records
 	header []string
+	hline  int // the header's line: 1 unless blank lines come first
 	opt    Options
 	used   []bool // header columns given a role
 	in     interner
 	ctx    context.Context
 	rows   int
+	// pending holds the notes about the deal being finished; they are
+	// reported only when the deal is kept (see [table.check]).
+	pending []Note
+	// idCol is the deal id column, -1 when none; badIDs are the ids of
+	// rows with the wrong number of fields that next skipped since it
+	// last returned, so that a reader can leave their deals out.
+	idCol  int
+	badIDs []string
 }
 
 func (o Options) check() error {
@@ -136,7 +147,7 @@ func open(ctx context.Context, r io.Reader, o Options) (*table, error) {
 	if o.Comma != 0 {
 		comma = byte(o.Comma)
 	}
-	t := &table{rec: newRecords(r, comma), opt: o, in: interner{}, ctx: ctx}
+	t := &table{rec: newRecords(r, comma), opt: o, in: interner{}, ctx: ctx, idCol: -1}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -147,6 +158,7 @@ func open(ctx context.Context, r io.Reader, o Options) (*table, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.hline = t.rec.start
 	t.header = make([]string, len(fields))
 	seen := make(map[string]int, len(fields))
 	for i, f := range fields {
@@ -188,7 +200,7 @@ func (t *table) col(name, def string, required bool) (int, error) {
 		for i, h := range t.header {
 			if strings.ToLower(strings.TrimSpace(h)) == k {
 				if idx >= 0 {
-					return -1, &RowError{Line: 1, Column: name, Value: name, Err: fmt.Errorf("%w: %q matches columns %d and %d", ErrDuplicateColumn, name, idx+1, i+1)}
+					return -1, &RowError{Line: t.hline, Column: name, Value: name, Err: fmt.Errorf("%w: %q matches columns %d and %d", ErrDuplicateColumn, name, idx+1, i+1)}
 				}
 				idx = i
 			}
@@ -196,7 +208,7 @@ func (t *table) col(name, def string, required bool) (int, error) {
 	}
 	if idx < 0 {
 		if required || explicit {
-			return -1, &RowError{Line: 1, Column: name, Err: fmt.Errorf("%w: no column %q in the header", ErrMissingColumn, name)}
+			return -1, &RowError{Line: t.hline, Column: name, Err: fmt.Errorf("%w: no column %q in the header", ErrMissingColumn, name)}
 		}
 		return -1, nil
 	}
@@ -216,8 +228,11 @@ func (t *table) attrCols() []int {
 }
 
 // next returns the next record with the header's number of fields. Bad
-// records go to skip; io.EOF ends the input.
+// records go to skip; io.EOF ends the input. A record with the wrong
+// number of fields but a deal id cell names that deal, whose id is added
+// to badIDs.
 func (t *table) next() ([][]byte, error) {
+	t.badIDs = t.badIDs[:0]
 	for {
 		fields, err := t.rec.next()
 		if err != nil {
@@ -238,6 +253,12 @@ func (t *table) next() ([][]byte, error) {
 		}
 		if len(fields) != len(t.header) {
 			err := &RowError{Line: t.rec.start, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformedRow, len(fields), len(t.header))}
+			if t.idCol >= 0 && t.idCol < len(fields) {
+				if id := cell(fields, t.idCol); len(id) > 0 {
+					err.DealID = string(id)
+					t.badIDs = append(t.badIDs, err.DealID)
+				}
+			}
 			if err := t.skip(err); err != nil {
 				return nil, err
 			}

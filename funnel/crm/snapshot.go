@@ -215,9 +215,13 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 				return funnel.Deal{}, re
 			}
 		}
-		closed, re := date(cs.closed)
-		if re != nil {
-			return funnel.Deal{}, re
+		// An open deal's Closed cell is ignored (see [Snapshot]), so a
+		// value there that is not a date cannot cost the deal.
+		var closed time.Time
+		if outcome != funnel.Open {
+			if closed, re = date(cs.closed); re != nil {
+				return funnel.Deal{}, re
+			}
 		}
 		n := 0
 		has := func(s int) bool {

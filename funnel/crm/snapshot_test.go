@@ -53,6 +53,14 @@ func TestSnapshot(t *testing.T) {
 			{ID: "P1", Owner: "Anna Snelling", Attrs: prod("GTX Basic"), Events: []funnel.Event{ev(0, zero)}},
 		},
 	}, {
+		name: "an open deal's close date is not read",
+		// The Snapshot doc: an open deal's Closed cell is ignored, so a
+		// close date in a layout the reader does not know cannot cost the
+		// deal; O1 is open at Engaging, entered 2016-11-03.
+		in: mavenHeader + "O1,a,p,c,Engaging,2016-11-03,31/12/2017,\n",
+		want: []funnel.Deal{{ID: "O1", Owner: "a", Account: "c", Attrs: prod("p"),
+			Events: []funnel.Event{ev(0, zero), ev(1, time.Date(2016, 11, 3, 0, 0, 0, 0, time.UTC))}}},
+	}, {
 		name:    "unknown stage",
 		in:      mavenHeader + "X,a,p,c,Negotiating,2016-10-20,,\n",
 		wantErr: &skip{Line: 2, Column: "deal_stage", Value: "Negotiating", DealID: "X", Err: crm.ErrUnknownStage},

@@ -15,7 +15,8 @@ import (
 type Stages struct {
 	// Aliases maps an export's stage name to the name of a funnel stage,
 	// such as "Discovery" to "Qualified" or "Closed Won" to "Won". A target
-	// that is not a stage of the funnel is a configuration error.
+	// that is not a stage of the funnel, or a blank name, is a
+	// configuration error.
 	Aliases map[string]string
 	// Lost lists the names that mean the deal was lost (an outcome, not a
 	// stage). Nil means "Closed Lost" and "Lost" (less any that is a
@@ -64,6 +65,9 @@ func newStageTable(f funnel.Funnel, s Stages) (*stageTable, error) {
 		return nil
 	}
 	for from, to := range s.Aliases {
+		if s.key(from) == "" {
+			return nil, configErr("blank alias name for %q", to)
+		}
 		i, ok := t.names[s.key(to)]
 		if !ok || i == lostStage {
 			return nil, configErr("alias %q to %q: %w", from, to, funnel.ErrUnknownStage)
