@@ -343,6 +343,11 @@ func (g *group) counts() Counts {
 // shards, in parallel or on several machines, and a Tally encodes to JSON
 // and back for that.
 //
+// A Tally keeps no deal ids (its memory does not grow with the deals), so
+// a deal added twice counts twice: de-duplicate upstream. The readers of
+// funnel/crm report an id that comes back, and shards split by deal id
+// are disjoint by construction.
+//
 // A Tally is not safe for concurrent Add or Merge; give each goroutine its
 // own and merge them. Its read methods may run concurrently with each
 // other.

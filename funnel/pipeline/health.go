@@ -239,6 +239,10 @@ type Live struct {
 	Undated int `json:"undated"`
 }
 
+// MaxLiveDays is the longest range [LiveByDay] takes, about 274 years: it
+// returns one count per day, and a mistyped year should not fill memory.
+const MaxLiveDays = 100_000
+
 // LiveByDay counts, for each day of [from, to), the deals that were open
 // at some moment of that day:
 //
@@ -251,13 +255,16 @@ type Live struct {
 // rate of deals per day times their mean days open.
 //
 // It returns an error wrapping [ErrZeroDate], [ErrDateOrder] (to before
-// from), [ErrEmptyRange] (to equal to from), [ErrDuplicateDeal] or a
-// sentinel of package funnel for an invalid deal. The deals are not
-// modified.
+// from), [ErrEmptyRange] (to equal to from), funnel.ErrOutOfRange for a
+// range longer than [MaxLiveDays], [ErrDuplicateDeal] or a sentinel of
+// package funnel for an invalid deal. The deals are not modified.
 func LiveByDay(f funnel.Funnel, deals []funnel.Deal, from, to time.Time) (Live, error) {
 	const fn = "LiveByDay"
 	if err := checkRange(fn, from, to); err != nil {
 		return Live{}, err
+	}
+	if last := from.AddDate(0, 0, MaxLiveDays); to.After(last) {
+		return Live{}, &Error{Func: fn, Arg: "to", Value: dateString(to), Err: fmt.Errorf("%w: more than %d days after from %s", funnel.ErrOutOfRange, MaxLiveDays, dateString(from))}
 	}
 	if err := checkDeals(fn, f, deals); err != nil {
 		return Live{}, err

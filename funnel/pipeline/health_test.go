@@ -361,3 +361,17 @@ func TestOldDates(t *testing.T) {
 		t.Errorf("DaysToFirstTouch = %v, want %v", got, span)
 	}
 }
+
+// TestLiveByDayRangeCap checks that a range of more than MaxLiveDays days
+// (a mistyped year) is an error rather than millions of day counts, and
+// that exactly MaxLiveDays days is accepted.
+func TestLiveByDayRangeCap(t *testing.T) {
+	from := day(0)
+	if _, err := LiveByDay(testFunnel, nil, from, from.AddDate(0, 0, MaxLiveDays+1)); !errors.Is(err, funnel.ErrOutOfRange) {
+		t.Errorf("LiveByDay over %d days: err = %v, want funnel.ErrOutOfRange", MaxLiveDays+1, err)
+	}
+	live, err := LiveByDay(testFunnel, nil, from, from.AddDate(0, 0, MaxLiveDays))
+	if err != nil || len(live.Days) != MaxLiveDays {
+		t.Errorf("LiveByDay over %d days: %d days, %v", MaxLiveDays, len(live.Days), err)
+	}
+}
