@@ -300,11 +300,11 @@ type Change struct {
 // count per stage, and the errors of [CheckReached] for counts that are
 // negative or rise down the funnel.
 func Compare(f Funnel, before, after []int64) ([]Change, error) {
-	if err := CheckReached(f, before); err != nil {
-		return nil, fmt.Errorf("before: %w", err)
+	if err := checkReached(f, "before", before); err != nil {
+		return nil, err
 	}
-	if err := CheckReached(f, after); err != nil {
-		return nil, fmt.Errorf("after: %w", err)
+	if err := checkReached(f, "after", after); err != nil {
+		return nil, err
 	}
 	out := make([]Change, f.Len())
 	for k := range out {
@@ -329,19 +329,22 @@ func Compare(f Funnel, before, after []int64) ([]Change, error) {
 // stage, none negative, none above the one before. It returns a
 // *[InputError] wrapping [ErrLengthMismatch] or a *[StageError] wrapping
 // [ErrNegativeCount] or [ErrCountsRise].
-func CheckReached(f Funnel, reached []int64) error {
+func CheckReached(f Funnel, reached []int64) error { return checkReached(f, "reached", reached) }
+
+// checkReached is [CheckReached] with errors that name the input.
+func checkReached(f Funnel, name string, reached []int64) error {
 	if f.Len() == 0 {
-		return &StageError{Index: -1, Err: ErrEmptyFunnel}
+		return &StageError{Input: name, Index: -1, Err: ErrEmptyFunnel}
 	}
 	if len(reached) != f.Len() {
-		return &InputError{Name: "reached", Value: fmt.Sprintf("%d counts for %d stages", len(reached), f.Len()), Err: ErrLengthMismatch}
+		return &InputError{Name: name, Value: fmt.Sprintf("%d counts for %d stages", len(reached), f.Len()), Err: ErrLengthMismatch}
 	}
 	for k, v := range reached {
 		if v < 0 {
-			return &StageError{Stage: f.Stage(k), Index: k, Err: fmt.Errorf("%w: %d", ErrNegativeCount, v)}
+			return &StageError{Input: name, Stage: f.Stage(k), Index: k, Err: fmt.Errorf("%w: %d", ErrNegativeCount, v)}
 		}
 		if k > 0 && v > reached[k-1] {
-			return &StageError{Stage: f.Stage(k), Index: k, Err: fmt.Errorf("%w: %d after %d at %q", ErrCountsRise, v, reached[k-1], f.Stage(k-1))}
+			return &StageError{Input: name, Stage: f.Stage(k), Index: k, Err: fmt.Errorf("%w: %d after %d at %q", ErrCountsRise, v, reached[k-1], f.Stage(k-1))}
 		}
 	}
 	return nil

@@ -240,3 +240,17 @@ func FuzzDurations(f *testing.F) {
 		}
 	})
 }
+
+// TestCompareErrorNamesInput checks that an error names which input and
+// which stage: the after counts rise at stage "b" (index 1).
+func TestCompareErrorNamesInput(t *testing.T) {
+	_, err := Compare(MustNew("a", "b", "c"), []int64{3, 2, 1}, []int64{1, 2, 1})
+	var se *StageError
+	if !errors.As(err, &se) || se.Input != "after" || se.Stage != "b" || se.Index != 1 {
+		t.Fatalf("Compare: err = %#v, want a *StageError for after, stage b, index 1", err)
+	}
+	const want = `funnel: after: stage "b" (index 1): count rises down the funnel: 2 after 1 at "a"`
+	if err.Error() != want {
+		t.Errorf("error text = %q, want %q (one package prefix)", err.Error(), want)
+	}
+}

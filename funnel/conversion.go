@@ -133,33 +133,36 @@ func (c Conversions) StepRates() []float64 {
 // opts may be nil. The inputs are not modified. Without options the only
 // allocation is the table's Stages.
 //
-// It returns the errors of [CheckReached] for the counts and, prefixed
-// "benchmark counts: ", for the benchmark counts: a *[StageError] wrapping
+// It returns the errors of [CheckReached] for the counts and for the
+// benchmark counts (whose errors name them): a *[StageError] wrapping
 // [ErrEmptyFunnel] for a funnel with no stages, [ErrNegativeCount] for a
 // count below zero or [ErrCountsRise] for a count above the one before it,
 // and a *[InputError] wrapping [ErrLengthMismatch] when there is not one
 // count per stage. It also returns a *[InputError] wrapping
 // [ErrLengthMismatch] when the benchmark rates are not one per step,
 // [ErrNotFinite] or [ErrRateRange] for a benchmark rate that is NaN,
-// infinite or outside [0, 1], [ErrNegativeAmount] for a negative value,
-// and [ErrOutOfRange] when both benchmark forms are given.
+// infinite or outside [0, 1], [ErrNegativeAmount] for a negative value or
+// [ErrOutOfRange] for one beyond [AmountInRange], and [ErrOutOfRange] when
+// both benchmark forms are given.
 func (f Funnel) Conversions(reached []int64, opts *ConversionOptions) (Conversions, error) {
-	if err := CheckReached(f, reached); err != nil {
+	if err := checkReached(f, "reached", reached); err != nil {
 		return Conversions{}, err
 	}
 	var o ConversionOptions
 	if opts != nil {
 		o = *opts
 	}
-	if o.Value.Valid && o.Value.Decimal.IsNegative() {
-		return Conversions{}, &InputError{Name: "value", Value: o.Value.Decimal.String(), Err: ErrNegativeAmount}
+	if o.Value.Valid {
+		if err := checkAmount(o.Value.Decimal); err != nil {
+			return Conversions{}, &InputError{Name: "value", Err: err}
+		}
 	}
 	switch {
 	case o.BenchmarkCounts != nil && o.BenchmarkRates != nil:
 		return Conversions{}, &InputError{Name: "benchmark", Err: fmt.Errorf("%w: give counts or rates, not both", ErrOutOfRange)}
 	case o.BenchmarkCounts != nil:
-		if err := CheckReached(f, o.BenchmarkCounts); err != nil {
-			return Conversions{}, fmt.Errorf("benchmark counts: %w", err)
+		if err := checkReached(f, "benchmark counts", o.BenchmarkCounts); err != nil {
+			return Conversions{}, err
 		}
 	case o.BenchmarkRates != nil:
 		if err := f.checkSteps(o.BenchmarkRates, "benchmark rates"); err != nil {

@@ -57,16 +57,21 @@ var (
 
 // StageError records a failure tied to one stage of a funnel.
 type StageError struct {
+	Input string // the input the value comes from, such as "benchmark counts"; may be empty
 	Stage string // the stage name, as given
 	Index int    // the stage's position, or -1 when it has none
 	Err   error  // the reason, which wraps a sentinel
 }
 
 func (e *StageError) Error() string {
-	if e.Stage == "" && e.Index < 0 {
-		return "funnel: " + e.Err.Error()
+	p := "funnel: "
+	if e.Input != "" {
+		p += e.Input + ": "
 	}
-	s := "funnel: stage "
+	if e.Stage == "" && e.Index < 0 {
+		return p + e.Err.Error()
+	}
+	s := p + "stage "
 	if e.Stage != "" || e.Index < 0 {
 		s += strconv.Quote(e.Stage)
 	}
