@@ -1,5 +1,11 @@
 package main
 
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
 // The quickstart's output: the conversions of 200, 80, 40, 12, 6 with
 // their Wilson intervals, and the reverse funnel for 10 won, worked by
 // hand in the funnel package's tests (10/0.5 = 20, ⌈20/0.3⌉ = 67,
@@ -16,4 +22,29 @@ func Example_main() {
 	// meeting     67 (exactly 66.67)
 	// proposal    20 (exactly 20.00)
 	// won         10 (exactly 10.00)
+}
+
+// TestREADMEShowsThisProgram checks that the README's quickstart is this
+// program, less its leading comment, so that the two cannot drift apart.
+func TestREADMEShowsThisProgram(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "```go\npackage main\n")
+	if !ok {
+		t.Fatal("README.md has no go block starting with package main")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, prog, ok := strings.Cut(string(src), "package main\n")
+	if !ok {
+		t.Fatal("main.go has no package clause")
+	}
+	if block != prog {
+		t.Errorf("README.md's quickstart differs from examples/quickstart/main.go:\nREADME:\n%s\nmain.go:\n%s", block, prog)
+	}
 }
