@@ -63,6 +63,7 @@ type StageError struct {
 	Err   error  // the reason, which wraps a sentinel
 }
 
+// Error formats the error with the package prefix, what and where, and the reason.
 func (e *StageError) Error() string {
 	p := "funnel: "
 	if e.Input != "" {
@@ -95,6 +96,7 @@ type InputError struct {
 	Err   error  // the reason, which wraps a sentinel
 }
 
+// Error formats the error with the package prefix, what and where, and the reason.
 func (e *InputError) Error() string {
 	s := "funnel: " + e.Name
 	if e.Value != "" {
@@ -112,6 +114,7 @@ type DealError struct {
 	Err error  // the reason, which wraps a sentinel
 }
 
+// Error formats the error with the package prefix, what and where, and the reason.
 func (e *DealError) Error() string {
 	return "funnel: deal " + strconv.Quote(e.ID) + ": " + e.Err.Error()
 }

@@ -85,6 +85,7 @@ type RowError struct {
 	Err    error  // the reason, which wraps a sentinel
 }
 
+// Error formats the error with the package prefix, what and where, and the reason.
 func (e *RowError) Error() string {
 	s := "crm: "
 	if e.Line > 0 {

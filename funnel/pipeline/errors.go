@@ -39,6 +39,7 @@ type Error struct {
 	Err   error  // the reason, which wraps a sentinel
 }
 
+// Error formats the error with the package prefix, what and where, and the reason.
 func (e *Error) Error() string {
 	s := "pipeline: " + e.Func + ": " + e.Arg
 	if e.Value != "" {
