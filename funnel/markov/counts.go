@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/funnel/internal/span"
 )
 
 // Counts are the stage-to-stage moves observed in deal histories, the raw
@@ -120,20 +121,8 @@ func (c *Counts) timeVisit(i int, e funnel.Event, end time.Time) {
 	if e.At.IsZero() || end.IsZero() {
 		return
 	}
-	c.VisitDays[i] += days(end, e.At)
+	c.VisitDays[i] += span.Days(end, e.At)
 	c.TimedVisits[i]++
-}
-
-// days returns the time from from to to as a float64 number of 24-hour
-// days. time.Time.Sub saturates at the largest Duration (about 292 years),
-// so longer spans, as from a mistyped year, are counted in seconds instead.
-func days(to, from time.Time) float64 {
-	if d := to.Sub(from); d > math.MinInt64 && d < math.MaxInt64 {
-		return d.Hours() / 24
-	}
-	s := float64(to.Unix()) - float64(from.Unix())
-	ns := float64(to.Nanosecond() - from.Nanosecond())
-	return (s + ns/1e9) / (24 * 60 * 60)
 }
 
 // add returns a + b for counts a, b >= 0, and false when the sum does not

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/funnel/internal/span"
 )
 
 // Ratio is a quotient kept with its parts, such as 42 touches over 6 won
@@ -168,7 +169,7 @@ func dealActivity(d *funnel.Deal) DealActivity {
 	}
 	da.Contacts = len(contacts)
 	if da.HasFirstTouch {
-		da.DaysToFirstTouch = days(da.FirstTouch, ref)
+		da.DaysToFirstTouch = span.Days(da.FirstTouch, ref)
 	}
 	return da
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/funnel/internal/span"
 	"github.com/shopspring/decimal"
 )
 
@@ -189,8 +190,8 @@ func dealHealth(f funnel.Funnel, tl timeline, at time.Time, th Thresholds) DealH
 		ID:            d.ID,
 		Owner:         d.Owner,
 		Stage:         stage,
-		AgeDays:       days(at, tl.start),
-		DaysInStage:   days(at, since),
+		AgeDays:       span.Days(at, tl.start),
+		DaysInStage:   span.Days(at, since),
 		ExpectedClose: d.ExpectedClose,
 		Amount:        d.Amount,
 		MovedBack:     tl.movedBackBy(at),
@@ -203,11 +204,11 @@ func dealHealth(f funnel.Funnel, tl timeline, at time.Time, th Thresholds) DealH
 	dh.Touches = len(touches)
 	if n := len(touches); n > 0 {
 		dh.LastTouch = touches[n-1]
-		dh.DaysSinceTouch = days(at, dh.LastTouch)
+		dh.DaysSinceTouch = span.Days(at, dh.LastTouch)
 		dh.Untouched = dh.DaysSinceTouch >= float64(th.UntouchedDays)
 		if n > 1 {
 			dh.TouchGaps = n - 1
-			dh.MeanDaysBetweenTouches = days(touches[n-1], touches[0]) / float64(n-1)
+			dh.MeanDaysBetweenTouches = span.Days(touches[n-1], touches[0]) / float64(n-1)
 		}
 	} else {
 		dh.Untouched = true
@@ -216,7 +217,7 @@ func dealHealth(f funnel.Funnel, tl timeline, at time.Time, th Thresholds) DealH
 		y, m, dd := ec.Date()
 		if next := time.Date(y, m, dd+1, 0, 0, 0, 0, ec.Location()); !at.Before(next) {
 			dh.PastDue = true
-			dh.DaysPastDue = days(at, ec)
+			dh.DaysPastDue = span.Days(at, ec)
 		}
 	}
 	return dh

@@ -1,24 +1,11 @@
 package pipeline
 
 import (
-	"math"
 	"slices"
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
 )
-
-// days returns the time from from to to as a float64 number of 24-hour
-// days. time.Time.Sub saturates at the largest Duration (about 292 years),
-// so longer spans, as from a mistyped year, are counted in seconds instead.
-func days(to, from time.Time) float64 {
-	if d := to.Sub(from); d > math.MinInt64 && d < math.MaxInt64 {
-		return d.Hours() / 24
-	}
-	s := float64(to.Unix()) - float64(from.Unix())
-	ns := float64(to.Nanosecond() - from.Nanosecond())
-	return (s + ns/1e9) / (24 * 60 * 60)
-}
 
 // timeline is a deal placed in time: when it started, when it closed and
 // its timed stage events. It reads the deal and never changes it.

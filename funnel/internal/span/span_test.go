@@ -1,0 +1,28 @@
+package span
+
+import (
+	"testing"
+	"time"
+)
+
+func TestDays(t *testing.T) {
+	utc := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name     string
+		to, from time.Time
+		want     float64
+	}{
+		{"a day and a half", utc(2024, 1, 2, 12), utc(2024, 1, 1, 0), 1.5},
+		{"backwards", utc(2024, 1, 1, 0), utc(2024, 1, 3, 0), -2},
+		// 1600-01-01 to 2025-01-01: 425 years of 365 days plus 104 leap
+		// days (1600 to 2024, less 1700, 1800, 1900) = 155229 days, past
+		// time.Duration's range.
+		{"425 years", utc(2025, 1, 1, 0), utc(1600, 1, 1, 0), 155229},
+		{"425 years backwards", utc(1600, 1, 1, 0), utc(2025, 1, 1, 0), -155229},
+	}
+	for _, tt := range tests {
+		if got := Days(tt.to, tt.from); got != tt.want {
+			t.Errorf("%s: Days = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
