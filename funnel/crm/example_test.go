@@ -200,8 +200,8 @@ func ExampleParseAmount() {
 	// "$1,234.50": 1234.50
 	// "€99": 99.00
 	// "": missing
-	// "12,34": bad amount: misplaced thousands separator
-	// "-5": bad amount: negative amount
+	// "12,34": crm: amount "12,34": bad amount: misplaced thousands separator
+	// "-5": crm: amount "-5": bad amount: negative amount
 }
 
 func ExampleDates_Parse() {
@@ -218,5 +218,5 @@ func ExampleDates_Parse() {
 	// 2024-03-05 14:30 UTC
 	// 2024-03-05 00:00 UTC
 	// 2024-03-05 00:00 UTC
-	// bad date: want RFC 3339, 2006-01-02 or ["01/02/2006"]
+	// crm: date "5 March": bad date: want RFC 3339, 2006-01-02 or ["01/02/2006"]
 }

@@ -531,3 +531,32 @@ func TestResultJSON(t *testing.T) {
 		t.Errorf("JSON =\n%s\nwant\n%s", b, want)
 	}
 }
+
+// TestLenientCancelOnBadRows checks that a cancellation is seen within a
+// run of rows that all fail to split (a bare quote), not only among good
+// rows: OnSkip cancels at the first bad row, and reading stops within
+// 4096 records.
+func TestLenientCancelOnBadRows(t *testing.T) {
+	var in strings.Builder
+	in.WriteString(longHeader)
+	for range 10000 {
+		in.WriteString("A,ann,Le\"ad,2024-01-01T00:00:00Z,5\n")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	skipped := 0
+	rd := crm.Long{Funnel: sales, Options: crm.Options{Lenient: true, OnSkip: func(*crm.RowError) {
+		skipped++
+		cancel()
+	}}}
+	var err error
+	for _, e := range rd.Deals(ctx, strings.NewReader(in.String())) {
+		err = e
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if skipped == 0 || skipped > 4096 {
+		t.Errorf("skipped %d rows before stopping, want 1 to 4096", skipped)
+	}
+}

@@ -28,7 +28,11 @@ type Dates struct {
 // an error wrapping [ErrBadDate] when s is empty or matches none of the
 // layouts.
 func (d Dates) Parse(s string) (time.Time, error) {
-	return d.parse([]byte(strings.TrimSpace(s)))
+	t, err := d.parse([]byte(strings.TrimSpace(s)))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("crm: date %q: %w", s, err)
+	}
+	return t, nil
 }
 
 func (d Dates) loc() *time.Location {
@@ -130,7 +134,11 @@ func daysIn(m time.Month, y int) int {
 // [ErrBadAmount]; a leading minus sign also wraps
 // [funnel.ErrNegativeAmount].
 func ParseAmount(s string) (decimal.NullDecimal, error) {
-	return parseAmount([]byte(strings.TrimSpace(s)))
+	a, err := parseAmount([]byte(strings.TrimSpace(s)))
+	if err != nil {
+		return decimal.NullDecimal{}, fmt.Errorf("crm: amount %q: %w", s, err)
+	}
+	return a, nil
 }
 
 // parseAmount reads b, which has no surrounding space.

@@ -235,6 +235,16 @@ func (t *table) next() ([][]byte, error) {
 	t.badIDs = t.badIDs[:0]
 	for {
 		fields, err := t.rec.next()
+		if err != io.EOF {
+			// Every record counts, bad ones too, so that a long run of
+			// malformed rows in lenient mode still sees a cancellation.
+			t.rows++
+			if t.rows%4096 == 0 {
+				if err := t.ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+		}
 		if err != nil {
 			var re *RowError
 			if errors.As(err, &re) {
@@ -244,12 +254,6 @@ func (t *table) next() ([][]byte, error) {
 				continue
 			}
 			return nil, err
-		}
-		t.rows++
-		if t.rows%4096 == 0 {
-			if err := t.ctx.Err(); err != nil {
-				return nil, err
-			}
 		}
 		if len(fields) != len(t.header) {
 			err := &RowError{Line: t.rec.start, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformedRow, len(fields), len(t.header))}
