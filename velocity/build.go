@@ -97,8 +97,8 @@ func BuildForecast(deals iter.Seq[funnel.Deal], f funnel.Funnel, p Period, quota
 			}
 		}
 	}
-	for rep, q := range quotas {
-		if err := checkMoney(fmt.Sprintf("quota[%q]", rep), q); err != nil {
+	for _, rep := range slices.Sorted(maps.Keys(quotas)) { // the first bad quota by name, the same every run
+		if err := checkMoney(fmt.Sprintf("quota[%q]", rep), quotas[rep]); err != nil {
 			return ForecastInput{}, err
 		}
 	}

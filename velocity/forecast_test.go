@@ -530,3 +530,23 @@ func TestForecastWonSoFarAtCentLimit(t *testing.T) {
 		t.Errorf("P10 %v Mean %v, want 46116860184273879.02", r.P10, r.Mean)
 	}
 }
+
+// TestBuildForecastBadQuotaNamedByOrder checks that with several negative
+// quotas the error names the first rep by name, the same on every run
+// (the quotas are a map, whose order varies).
+func TestBuildForecastBadQuotaNamedByOrder(t *testing.T) {
+	f := funnel.MustNew("lead", "won")
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := Period{Start: start, End: start.AddDate(0, 3, 0), AsOf: start.AddDate(0, 1, 0)}
+	quotas := map[string]decimal.Decimal{}
+	for _, r := range []string{"zed", "mia", "ann", "bob", "kim", "lee"} {
+		quotas[r] = decimal.NewFromInt(-1)
+	}
+	for range 20 {
+		_, err := BuildForecast(slices.Values([]funnel.Deal(nil)), f, p, quotas, BuildOptions{})
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Name != `quota["ann"]` {
+			t.Fatalf("err = %v, want the error for ann's quota", err)
+		}
+	}
+}
