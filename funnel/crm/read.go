@@ -58,9 +58,14 @@ const (
 	// NoteNoAmount is a won deal without an amount; it is kept with its
 	// Amount not Valid.
 	NoteNoAmount
+	// NoteReopened is a deal with a lost date whose lost flag says it is
+	// not lost (wide format): it was reopened, and the stale lost date
+	// was ignored.
+	NoteReopened
 )
 
-// String returns "duplicate", "reordered", "reclosed" or "no-amount".
+// String returns "duplicate", "reordered", "reclosed", "no-amount" or
+// "reopened".
 func (k NoteKind) String() string {
 	switch k {
 	case NoteDuplicate:
@@ -71,6 +76,8 @@ func (k NoteKind) String() string {
 		return "reclosed"
 	case NoteNoAmount:
 		return "no-amount"
+	case NoteReopened:
+		return "reopened"
 	}
 	return fmt.Sprintf("NoteKind(%d)", int8(k))
 }

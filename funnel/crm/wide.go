@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"bytes"
 	"fmt"
 	"io"
 	"iter"
@@ -36,7 +37,11 @@ type WideColumns struct {
 	// ["lost_at"].
 	LostAt string
 	// Lost is a yes/no column that says the deal is closed lost, optional
-	// ["is_lost"]; see [ErrBadFlag] for the values.
+	// ["is_lost"]; see [ErrBadFlag] for the values. When both columns are
+	// there the flag is the deal's current state: a lost date with the
+	// flag saying no is a deal that was reopened (HubSpot keeps "Date
+	// entered Closed Lost" after a deal moves back), and the date is
+	// ignored with a [NoteReopened].
 	Lost string
 	// Closed is the close date, optional ["closed_at"]; it is used only as
 	// the close of a deal lost by the Lost flag without a LostAt date (a
@@ -57,7 +62,8 @@ type WideColumns struct {
 // earlier stage dated after a later one reads as a move back. A deal with
 // a date at the last stage is won then; a deal with a lost date or a true
 // lost flag is lost, at the lost date (or, with only the flag, at the
-// Closed column's date, zero when empty). A deal with neither is open. A
+// Closed column's date, zero when empty), unless the flag says no (see
+// [WideColumns.Lost]). A deal with neither is open. A
 // deal both won and lost is an error wrapping [ErrWonAndLost]; a stage
 // dated after the deal closed, an error wrapping [ErrAfterClose]; an id
 // on two rows, an error wrapping [ErrDuplicateDeal] naming both lines. A
@@ -164,15 +170,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 			}
 			b.events = append(b.events, rawEvent{at: at, line: b.line, stage: s})
 		}
-		if lostAt >= 0 {
-			if v := cell(fields, lostAt); len(v) > 0 {
-				at, err := t.opt.Dates.parse(v)
-				if err != nil {
-					return funnel.Deal{}, t.cellErr(lostAt, v, b.id, err)
-				}
-				b.events = append(b.events, rawEvent{at: at, line: b.line, stage: lostStage})
-			}
-		}
+		flagSaysNo := false
 		if lostFlag >= 0 {
 			v := cell(fields, lostFlag)
 			lost, err := parseFlag(v)
@@ -180,6 +178,21 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 				return funnel.Deal{}, t.cellErr(lostFlag, v, b.id, err)
 			}
 			b.lostUntimed = lost && (lostAt < 0 || len(cell(fields, lostAt)) == 0)
+			flagSaysNo = !lost && len(bytes.TrimSpace(v)) > 0
+		}
+		var reopened []byte // a lost date the flag overrides
+		if lostAt >= 0 {
+			if v := cell(fields, lostAt); len(v) > 0 {
+				at, err := t.opt.Dates.parse(v)
+				if err != nil {
+					return funnel.Deal{}, t.cellErr(lostAt, v, b.id, err)
+				}
+				if flagSaysNo {
+					reopened = v
+				} else {
+					b.events = append(b.events, rawEvent{at: at, line: b.line, stage: lostStage})
+				}
+			}
 		}
 		if closedCol >= 0 && b.lostUntimed {
 			if v := cell(fields, closedCol); len(v) > 0 {
@@ -193,7 +206,12 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		if re := t.fill(&k, &b, fields); re != nil {
 			return funnel.Deal{}, re
 		}
-		return t.finish(f, &b, cellOf, &sl)
+		d, re := t.finish(f, &b, cellOf, &sl) // checks the deal and reports its notes
+		if re == nil && reopened != nil {
+			t.note(Note{Line: b.line, DealID: b.id, Kind: NoteReopened,
+				Detail: fmt.Sprintf("%s %s ignored: %s says not lost", t.header[lostAt], reopened, t.header[lostFlag])})
+		}
+		return d, re
 	}
 	return t.perRow(&k, &b, build, emit)
 }

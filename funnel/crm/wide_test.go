@@ -39,6 +39,22 @@ func TestWide(t *testing.T) {
 			{ID: "O", Owner: "bob", Amount: amount("70"), Events: []funnel.Event{ev(lead, day(2)), ev(qualified, day(5))}},
 		},
 	}, {
+		name: "a lost date with the flag saying no is a reopened deal",
+		// Worked by hand: P has a Closed Lost date of Jan 4 but is_lost
+		// says no, so it is open (reopened; the stale date is ignored,
+		// with a note); Q has the date and an empty flag, so the date
+		// stands and it is lost on Jan 4; S has the date and yes: lost.
+		in: wideHeader +
+			"P,ann,5,2024-01-01,2024-01-02,,,,,2024-01-04,no,\n" +
+			"Q,ann,5,2024-01-01,,,,,,2024-01-04,,\n" +
+			"S,ann,5,2024-01-01,,,,,,2024-01-04,yes,\n",
+		want: []funnel.Deal{
+			{ID: "P", Owner: "ann", Amount: amount("5"), Events: []funnel.Event{ev(lead, day(1)), ev(qualified, day(2))}},
+			{ID: "Q", Owner: "ann", Amount: amount("5"), Events: []funnel.Event{ev(lead, day(1))}, Outcome: funnel.Lost, Closed: day(4)},
+			{ID: "S", Owner: "ann", Amount: amount("5"), Events: []funnel.Event{ev(lead, day(1))}, Outcome: funnel.Lost, Closed: day(4)},
+		},
+		wantNotes: []noteKey{{2, "P", crm.NoteReopened}},
+	}, {
 		name:      "stage dates out of funnel order read as a move back",
 		in:        wideHeader + "R,ann,5,2024-01-03,2024-01-02,,,,,,,\n",
 		want:      []funnel.Deal{{ID: "R", Owner: "ann", Amount: amount("5"), Events: []funnel.Event{ev(qualified, day(2)), ev(lead, day(3))}}},
