@@ -1,8 +1,8 @@
 package crm
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"iter"
