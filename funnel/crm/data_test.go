@@ -303,3 +303,60 @@ func TestMavenPerAgent(t *testing.T) {
 		t.Errorf("%d agents with deals, the README says 30", len(want))
 	}
 }
+
+// TestTinyTally reads the bench's hand-made edge cases, tallies them by
+// owner with funnel.Tally, and checks the bench's per-owner answer,
+// tiny.expected.csv, computed from the tally's counts: reached, the
+// conversion to the next stage, the win rate, the average won amount and
+// the mean cycle of closed deals (every closed deal here with a start has
+// a Lead event first, so Deal.Start is the bench's earliest Lead).
+func TestTinyTally(t *testing.T) {
+	path := filepath.Join(benchDir, "testdata", "tiny.csv")
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Skipf("bench data absent: %v", err)
+	}
+	defer fh.Close()
+	want := readExpected(t, filepath.Join(benchDir, "testdata", "tiny.expected.csv"))
+	tally := funnel.NewTally(sales, funnel.AttrOwner)
+	for d, err := range (crm.Long{Funnel: sales, Scattered: true}).Deals(context.Background(), fh) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tally.Add(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[[2]string]ownerRow{}
+	for _, g := range tally.Groups() {
+		var wr, cyc *float64
+		var asp *decimal.Decimal
+		if r := g.WinRate(); r.Defined() {
+			v := r.Value()
+			wr = &v
+		}
+		if a, ok := g.AvgWon(); ok {
+			asp = &a
+		}
+		if n := g.WonCycle.N + g.LostCycle.N; n > 0 {
+			v := float64(g.WonCycle.Seconds+g.LostCycle.Seconds) / float64(n) / 86400
+			cyc = &v
+		}
+		steps, err := funnel.Steps(sales, g, funnel.Implied)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range sales.Len() {
+			row := ownerRow{Reached: g.Reached[k], WinRate: wr, Cycle: cyc, ASP: asp}
+			if k < len(steps) && steps[k].Naive.Defined() {
+				v := steps[k].Naive.Value()
+				row.Conv = &v
+			}
+			got[[2]string{g.Key[0], sales.Stage(k)}] = row
+		}
+	}
+	opts := cmp.Options{cmpopts.EquateApprox(0, 1e-12), cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })}
+	if diff := cmp.Diff(want, got, opts); diff != "" {
+		t.Errorf("per-owner figures mismatch (-tiny.expected.csv +tally):\n%s", diff)
+	}
+}
