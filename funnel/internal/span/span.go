@@ -1,4 +1,3 @@
-// Package span measures spans of time in days for the funnel packages.
 package span
 
 import (
