@@ -3,6 +3,8 @@ package velocity
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +65,33 @@ func TestForecastInputUnchanged(t *testing.T) {
 	}
 	if diff := cmp.Diff(keep, in, decEq); diff != "" {
 		t.Errorf("Forecast modified its input:\n%s", diff)
+	}
+}
+
+// TestOptionsJSON checks that the measuring options read as text in JSON
+// and come back the same, and that an unknown name is an error.
+func TestOptionsJSON(t *testing.T) {
+	o := Options{Count: CountAverageOpen, WinBasis: WinByValue, CycleStat: CycleMedian, CycleDeals: CycleClosed}
+	b, err := json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{`"average open"`, `"value"`, `"median"`, `"closed"`} {
+		if !strings.Contains(string(b), name) {
+			t.Errorf("JSON %s lacks %s", b, name)
+		}
+	}
+	var back Options
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(o, back); diff != "" {
+		t.Errorf("Options JSON round trip mismatch (-want +got):\n%s", diff)
+	}
+	if err := json.Unmarshal([]byte(`{"count":"sometimes"}`), &back); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("unknown count: err = %v, want ErrOutOfRange", err)
+	}
+	if _, err := json.Marshal(Options{Count: 9}); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("Count(9): err = %v, want ErrOutOfRange", err)
 	}
 }

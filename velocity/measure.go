@@ -49,6 +49,14 @@ func (c Count) String() string {
 	return fmt.Sprintf("Count(%d)", int8(c))
 }
 
+// MarshalText encodes the option as its [Count.String], so that [Options]
+// reads as text in JSON; a value out of range is an error wrapping
+// [ErrOutOfRange].
+func (c Count) MarshalText() ([]byte, error) { return marshalEnum(c, CountAverageOpen) }
+
+// UnmarshalText decodes a name that [Count.String] returns.
+func (c *Count) UnmarshalText(text []byte) error { return unmarshalEnum(text, c, CountAverageOpen) }
+
 // WinBasis says how the win rate is measured over the deals closed in the
 // window.
 type WinBasis int8
@@ -71,6 +79,14 @@ func (b WinBasis) String() string {
 	}
 	return fmt.Sprintf("WinBasis(%d)", int8(b))
 }
+
+// MarshalText encodes the option as its [WinBasis.String], so that [Options]
+// reads as text in JSON; a value out of range is an error wrapping
+// [ErrOutOfRange].
+func (b WinBasis) MarshalText() ([]byte, error) { return marshalEnum(b, WinByValue) }
+
+// UnmarshalText decodes a name that [WinBasis.String] returns.
+func (b *WinBasis) UnmarshalText(text []byte) error { return unmarshalEnum(text, b, WinByValue) }
 
 // CycleStat says how the cycles of the deals are summarised.
 type CycleStat int8
@@ -95,6 +111,14 @@ func (s CycleStat) String() string {
 	return fmt.Sprintf("CycleStat(%d)", int8(s))
 }
 
+// MarshalText encodes the option as its [CycleStat.String], so that [Options]
+// reads as text in JSON; a value out of range is an error wrapping
+// [ErrOutOfRange].
+func (s CycleStat) MarshalText() ([]byte, error) { return marshalEnum(s, CycleMedian) }
+
+// UnmarshalText decodes a name that [CycleStat.String] returns.
+func (s *CycleStat) UnmarshalText(text []byte) error { return unmarshalEnum(text, s, CycleMedian) }
+
 // CycleDeals says which closed deals the cycle is measured over.
 type CycleDeals int8
 
@@ -117,6 +141,14 @@ func (c CycleDeals) String() string {
 	}
 	return fmt.Sprintf("CycleDeals(%d)", int8(c))
 }
+
+// MarshalText encodes the option as its [CycleDeals.String], so that [Options]
+// reads as text in JSON; a value out of range is an error wrapping
+// [ErrOutOfRange].
+func (c CycleDeals) MarshalText() ([]byte, error) { return marshalEnum(c, CycleClosed) }
+
+// UnmarshalText decodes a name that [CycleDeals.String] returns.
+func (c *CycleDeals) UnmarshalText(text []byte) error { return unmarshalEnum(text, c, CycleClosed) }
 
 // Options are the conventions for measuring levers from deals. The zero
 // Options is the default of each field.
@@ -511,4 +543,32 @@ func (t *tally) measured(windowDays float64, opts Options) Measured {
 		}
 	}
 	return m
+}
+
+// enum is an option type: small integers from 0 to a last value, each
+// with a name.
+type enum interface {
+	~int8
+	String() string
+}
+
+// marshalEnum returns v's name, or an error wrapping [ErrOutOfRange] when
+// v is not in [0, last].
+func marshalEnum[T enum](v, last T) ([]byte, error) {
+	if v < 0 || v > last {
+		return nil, inputErr("option", v.String(), ErrOutOfRange)
+	}
+	return []byte(v.String()), nil
+}
+
+// unmarshalEnum sets *dst to the value in [0, last] named b, or returns an
+// error wrapping [ErrOutOfRange].
+func unmarshalEnum[T enum](b []byte, dst *T, last T) error {
+	for v := T(0); v <= last; v++ {
+		if v.String() == string(b) {
+			*dst = v
+			return nil
+		}
+	}
+	return inputErr("option", strconv.Quote(string(b)), ErrOutOfRange)
 }
