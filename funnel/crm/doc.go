@@ -6,7 +6,9 @@
 // to put the touches on their deals.
 //
 // Each reader is a configuration value: the funnel, a column mapping
-// (header names to roles; columns without a role go to Deal.Attrs), and
+// (header names to roles; columns without a role go to Deal.Attrs under
+// their header name, except a column whose header is blank, as after a
+// trailing comma, which has no name to go under and is not read), and
 // [Options]. Its Deals method streams deals from an io.Reader as an
 // iter.Seq2[funnel.Deal, error]; its ReadAll method collects them with
 // the rows it skipped and its notes:
