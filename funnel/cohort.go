@@ -157,7 +157,13 @@ func (c *CohortTally) Add(d Deal) error {
 		cc = &cohortCounts{reached: make([]int64, n), converted: make([]int64, n-1), unknown: make([]int64, n-1), lastReach: make([]time.Time, n)}
 		c.cohorts[key] = cc
 	}
-	at := make([]time.Time, n)
+	var buf [16]time.Time // most funnels: no allocation per deal
+	at := buf[:0]
+	if n <= len(buf) {
+		at = buf[:n]
+	} else {
+		at = make([]time.Time, n)
+	}
 	reachTimes(&d, at)
 	furthest := d.Furthest()
 	cc.deals++

@@ -81,22 +81,6 @@ type Counts struct {
 	WonToClose []Durations `json:"won_to_close"`
 }
 
-func newCounts(n int, key []string) *Counts {
-	c := &Counts{
-		Key:           key,
-		Reached:       make([]int64, n),
-		Entered:       make([]int64, n),
-		EnteredBoth:   make([]int64, n),
-		OpenAt:        make([]int64, n),
-		StrictPending: make([]int64, n),
-		LostAt:        make([]int64, n),
-		AmountReached: make([]decimal.Decimal, n),
-		StageTime:     make([]Durations, n),
-		WonToClose:    make([]Durations, n),
-	}
-	return c
-}
-
 // Clone returns a copy of c that shares no storage with it.
 func (c Counts) Clone() Counts {
 	d := c
@@ -295,10 +279,23 @@ type group struct {
 	won, open money
 }
 
+// newGroup returns an empty group of n stages. Its Counts have no
+// AmountReached: the money is in amount until [group.counts].
 func newGroup(n int, key []string) *group {
-	c := newCounts(n, key)
-	c.AmountReached = nil
-	return &group{c: *c, amount: make([]money, n)}
+	return &group{
+		c: Counts{
+			Key:           key,
+			Reached:       make([]int64, n),
+			Entered:       make([]int64, n),
+			EnteredBoth:   make([]int64, n),
+			OpenAt:        make([]int64, n),
+			StrictPending: make([]int64, n),
+			LostAt:        make([]int64, n),
+			StageTime:     make([]Durations, n),
+			WonToClose:    make([]Durations, n),
+		},
+		amount: make([]money, n),
+	}
 }
 
 // groupOf stores decoded counts as a group.

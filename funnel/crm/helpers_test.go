@@ -48,6 +48,33 @@ type skip struct {
 
 // checkSkips compares row errors with what is wanted: the fields exactly,
 // the reason by errors.Is.
+// checkRead checks a ReadAll result against a table case: with wantErr
+// set, that reading ended with that *RowError (and it returns false: there
+// is nothing more to check); otherwise the deals, the notes and the skipped
+// rows. It returns whether reading succeeded.
+func checkRead(t *testing.T, res crm.Result, err error, want []funnel.Deal, wantNotes []noteKey, wantSkips []skip, wantErr *skip) bool {
+	t.Helper()
+	if wantErr != nil {
+		var re *crm.RowError
+		if !errors.As(err, &re) {
+			t.Fatalf("ReadAll error = %v, want a *RowError", err)
+		}
+		checkSkips(t, []skip{*wantErr}, []*crm.RowError{re})
+		return false
+	}
+	if err != nil {
+		t.Fatalf("ReadAll: %v", err)
+	}
+	if diff := cmp.Diff(want, res.Deals, dealOpts); diff != "" {
+		t.Errorf("deals mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantNotes, noteKeys(res.Notes), dealOpts); diff != "" {
+		t.Errorf("notes mismatch (-want +got):\n%s", diff)
+	}
+	checkSkips(t, wantSkips, res.Skipped)
+	return true
+}
+
 func checkSkips(t *testing.T, want []skip, got []*crm.RowError) {
 	t.Helper()
 	if len(want) != len(got) {

@@ -253,24 +253,9 @@ func TestLongHistories(t *testing.T) {
 			cfg := tt.cfg
 			cfg.Funnel = sales
 			res, err := cfg.ReadAll(context.Background(), strings.NewReader(tt.in))
-			if tt.wantErr != nil {
-				var re *crm.RowError
-				if !errors.As(err, &re) {
-					t.Fatalf("ReadAll error = %v, want a *RowError", err)
-				}
-				checkSkips(t, []skip{*tt.wantErr}, []*crm.RowError{re})
+			if !checkRead(t, res, err, tt.want, tt.wantNotes, tt.wantSkips, tt.wantErr) {
 				return
 			}
-			if err != nil {
-				t.Fatalf("ReadAll: %v", err)
-			}
-			if diff := cmp.Diff(tt.want, res.Deals, dealOpts); diff != "" {
-				t.Errorf("deals mismatch (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tt.wantNotes, noteKeys(res.Notes), dealOpts); diff != "" {
-				t.Errorf("notes mismatch (-want +got):\n%s", diff)
-			}
-			checkSkips(t, tt.wantSkips, res.Skipped)
 			for _, d := range res.Deals {
 				if err := d.Validate(sales); err != nil {
 					t.Errorf("deal %s does not validate: %v", d.ID, err)
