@@ -1,9 +1,12 @@
 package funnel
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/funnelmath/funnelmath/internal/span"
 )
 
 // Period is a calendar period that deals are grouped by.
@@ -30,6 +33,14 @@ func (p Period) String() string {
 	}
 	return fmt.Sprintf("Period(%d)", int8(p))
 }
+
+// MarshalText encodes the period as its [Period.String]; a value out of
+// range is a *[InputError] wrapping [ErrOutOfRange].
+func (p Period) MarshalText() ([]byte, error) { return marshalEnum("period", p, Quarter) }
+
+// UnmarshalText decodes "month", "week" or "quarter"; anything else is a
+// *[InputError] wrapping [ErrOutOfRange].
+func (p *Period) UnmarshalText(b []byte) error { return unmarshalEnum("period", b, p, Quarter) }
 
 // Start returns the start of the period that holds t, in t's location.
 func (p Period) Start(t time.Time) time.Time {
@@ -158,7 +169,7 @@ func (c *CohortTally) Add(d Deal) error {
 		c.cohorts[key] = cc
 	}
 	var buf [16]time.Time // most funnels: no allocation per deal
-	at := buf[:0]
+	var at []time.Time
 	if n <= len(buf) {
 		at = buf[:n]
 	} else {
@@ -218,30 +229,34 @@ func (c *CohortTally) Merge(u *CohortTally) error {
 // so are in no cohort.
 func (c *CohortTally) Undated() int64 { return c.undated }
 
-// CohortStep is one step of a cohort: the deals that reached From and, of
-// them, the ones that reached To within the window.
-type CohortStep struct {
-	From      string `json:"from"`
-	To        string `json:"to"`
-	Converted Rate   `json:"converted"` // reached To within the window, of those that reached From
-	// Unknown counts the deals that reached To but whose times do not say
-	// whether within the window; they are in Converted.N but not in
-	// Converted.K.
+// CohortStage is one stage of a cohort: the deals of the cohort that
+// reached it and, following the row convention of [Table], the step into
+// it from the stage before.
+type CohortStage struct {
+	Stage   string `json:"stage"`
+	Reached int64  `json:"reached"` // implied reach, at any time
+	// Converted counts the deals that reached this stage within the
+	// window of reaching the stage before, of those that reached the stage
+	// before; the zero Rate (value null) on the first stage.
+	Converted Rate `json:"converted"`
+	// Unknown counts the deals that reached this stage but whose times do
+	// not say whether within the window; they are in Converted.N but not
+	// in Converted.K.
 	Unknown int64 `json:"unknown"`
-	// Mature is true when every deal that reached From did so at least a
-	// window before AsOf, so the rate can no longer change.
+	// Mature is true when every deal that reached the stage before did so
+	// at least a window before AsOf, so Converted can no longer change;
+	// always true on the first stage.
 	Mature bool `json:"mature"`
 }
 
 // Cohort is the funnel of the deals that entered in one period.
 type Cohort struct {
-	Label   string       `json:"label"`
-	Start   time.Time    `json:"start"`
-	End     time.Time    `json:"end"` // exclusive
-	Deals   int64        `json:"deals"`
-	Reached []int64      `json:"reached"` // implied reach, at any time
-	Steps   []CohortStep `json:"steps"`
-	// Mature is true when every step is mature.
+	Label  string        `json:"label"`
+	Start  time.Time     `json:"start"`
+	End    time.Time     `json:"end"` // exclusive
+	Deals  int64         `json:"deals"`
+	Stages []CohortStage `json:"stages"`
+	// Mature is true when every stage is mature.
 	Mature bool `json:"mature"`
 }
 
@@ -256,102 +271,201 @@ func (c *CohortTally) Cohorts() []Cohort {
 	for _, key := range keys {
 		cc := c.cohorts[key]
 		co := Cohort{
-			Label:   c.opts.Period.Label(key),
-			Start:   key,
-			End:     c.opts.Period.End(key),
-			Deals:   cc.deals,
-			Reached: slices.Clone(cc.reached),
-			Steps:   make([]CohortStep, len(cc.converted)),
-			Mature:  true,
+			Label:  c.opts.Period.Label(key),
+			Start:  key,
+			End:    c.opts.Period.End(key),
+			Deals:  cc.deals,
+			Stages: make([]CohortStage, len(cc.reached)),
+			Mature: true,
 		}
-		for k := range cc.converted {
-			mature := cc.reached[k] == 0 || !cc.lastReach[k].Add(c.opts.Window).After(c.opts.AsOf)
-			co.Steps[k] = CohortStep{
-				From:      c.funnel.Stage(k),
-				To:        c.funnel.Stage(k + 1),
-				Converted: Rate{K: cc.converted[k], N: cc.reached[k]},
-				Unknown:   cc.unknown[k],
-				Mature:    mature,
+		for k := range cc.reached {
+			st := CohortStage{Stage: c.funnel.Stage(k), Reached: cc.reached[k], Mature: true}
+			if k > 0 {
+				st.Converted = Rate{K: cc.converted[k-1], N: cc.reached[k-1]}
+				st.Unknown = cc.unknown[k-1]
+				st.Mature = cc.reached[k-1] == 0 || !cc.lastReach[k-1].Add(c.opts.Window).After(c.opts.AsOf)
 			}
-			co.Mature = co.Mature && mature
+			co.Stages[k] = st
+			co.Mature = co.Mature && st.Mature
 		}
 		out = append(out, co)
 	}
 	return out
 }
 
+// Funnel returns the cohort tally's funnel.
+func (c *CohortTally) Funnel() Funnel { return c.funnel }
+
+// Options returns the cohort tally's options.
+func (c *CohortTally) Options() CohortOptions { return c.opts }
+
+// cohortTallyJSON is the encoded form of a CohortTally.
+type cohortTallyJSON struct {
+	Funnel  Funnel       `json:"funnel"`
+	Period  Period       `json:"period"`
+	Window  float64      `json:"window_days"`
+	AsOf    time.Time    `json:"as_of"`
+	Undated int64        `json:"undated"`
+	Cohorts []cohortJSON `json:"cohorts"`
+}
+
+type cohortJSON struct {
+	Start     time.Time   `json:"start"`
+	Deals     int64       `json:"deals"`
+	Reached   []int64     `json:"reached"`
+	Converted []int64     `json:"converted"`
+	Unknown   []int64     `json:"unknown"`
+	LastReach []time.Time `json:"last_reach"`
+}
+
+// MarshalJSON encodes the cohort tally with its funnel, options (the
+// window in days) and the counts of every cohort in time order, so that
+// cohort tallies made on several machines can be merged on one. Per cohort
+// converted[k] and unknown[k] count the step from stage k to stage k+1, and
+// last_reach[k] is the latest time a deal of the cohort reached stage k.
+func (c *CohortTally) MarshalJSON() ([]byte, error) {
+	j := cohortTallyJSON{Funnel: c.funnel, Period: c.opts.Period, Window: span.DaysOf(c.opts.Window),
+		AsOf: c.opts.AsOf, Undated: c.undated, Cohorts: []cohortJSON{}}
+	keys := make([]time.Time, 0, len(c.cohorts))
+	for k := range c.cohorts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b time.Time) int { return a.Compare(b) })
+	for _, k := range keys {
+		cc := c.cohorts[k]
+		j.Cohorts = append(j.Cohorts, cohortJSON{Start: k, Deals: cc.deals, Reached: cc.reached, Converted: cc.converted, Unknown: cc.unknown, LastReach: cc.lastReach})
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes a cohort tally written by
+// [CohortTally.MarshalJSON], with the checks of [NewCohortTally] on the
+// funnel and options and, per cohort, that its start begins a period, that
+// no start is repeated, and that its counts can come from deals: none
+// negative, reached never rising down the funnel nor above the deals, and
+// converted plus unknown at most the next stage's count. A failure is a
+// *[InputError] or *[StageError] naming the place, such as
+// "cohorts[2].converted", wrapping [ErrOutOfRange], [ErrNegativeCount],
+// [ErrCountsRise], [ErrLengthMismatch] or [ErrIncompatible]. On an error c
+// is unchanged.
+func (c *CohortTally) UnmarshalJSON(b []byte) error {
+	var j cohortTallyJSON
+	if err := decodeJSON(b, &j, "cohort tally"); err != nil {
+		return err
+	}
+	window, ok := span.Duration(j.Window)
+	if !ok || !(j.Window > 0 && j.Window <= maxDays) {
+		return inputErr("window_days", j.Window, fmt.Errorf("%w: want more than 0 and at most %d", ErrOutOfRange, maxDays))
+	}
+	u, err := NewCohortTally(j.Funnel, CohortOptions{Period: j.Period, Window: window, AsOf: j.AsOf})
+	if err != nil {
+		return err
+	}
+	if j.Undated < 0 {
+		return countErr("undated", j.Undated, ErrNegativeCount)
+	}
+	n := j.Funnel.Len()
+	for i, co := range j.Cohorts {
+		place := fmt.Sprintf("cohorts[%d]", i)
+		if err := co.check(n, place); err != nil {
+			return err
+		}
+		start := co.Start.In(j.AsOf.Location())
+		if !j.Period.Start(start).Equal(start) {
+			return &InputError{Name: place + ".start", Value: co.Start.Format(time.RFC3339), Err: fmt.Errorf("%w: not the start of a %s", ErrOutOfRange, j.Period)}
+		}
+		if _, dup := u.cohorts[start]; dup {
+			return &InputError{Name: place + ".start", Value: co.Start.Format(time.RFC3339), Err: fmt.Errorf("%w: cohort repeated", ErrIncompatible)}
+		}
+		u.cohorts[start] = &cohortCounts{deals: co.Deals, reached: co.Reached, converted: co.Converted, unknown: co.Unknown, lastReach: co.LastReach}
+	}
+	u.undated = j.Undated
+	*c = *u
+	return nil
+}
+
+// check verifies a decoded cohort of a funnel of n stages.
+func (co cohortJSON) check(n int, place string) error {
+	for _, l := range []struct {
+		name string
+		got  int
+		want int
+	}{{"reached", len(co.Reached), n}, {"converted", len(co.Converted), n - 1}, {"unknown", len(co.Unknown), n - 1}, {"last_reach", len(co.LastReach), n}} {
+		if l.got != l.want {
+			return &InputError{Name: place + "." + l.name, Value: fmt.Sprintf("%d entries", l.got), Err: fmt.Errorf("%w: want %d", ErrLengthMismatch, l.want)}
+		}
+	}
+	if co.Deals < 0 {
+		return countErr(place+".deals", co.Deals, ErrNegativeCount)
+	}
+	prev := co.Deals
+	for k, r := range co.Reached {
+		switch {
+		case r < 0:
+			return &StageError{Input: place + ".reached", Index: k, Err: fmt.Errorf("%w: %d", ErrNegativeCount, r)}
+		case r > prev:
+			return &StageError{Input: place + ".reached", Index: k, Err: fmt.Errorf("%w: %d after %d", ErrCountsRise, r, prev)}
+		}
+		prev = r
+	}
+	for k := range co.Converted {
+		cv, un := co.Converted[k], co.Unknown[k]
+		switch {
+		case cv < 0 || un < 0:
+			return &StageError{Input: place + ".converted", Index: k, Err: fmt.Errorf("%w: converted %d, unknown %d", ErrNegativeCount, cv, un)}
+		case cv > co.Reached[k+1] || un > co.Reached[k+1]-cv:
+			return &StageError{Input: place + ".converted", Index: k, Err: fmt.Errorf("%w: converted %d and unknown %d of %d that reached the next stage", ErrCountsRise, cv, un, co.Reached[k+1])}
+		}
+	}
+	return nil
+}
+
 // Change compares one stage between two periods (or any two sets of
-// deals): the count reached in each and the conversion to the next stage.
+// deals): the count reached in each and the resolved step into the stage,
+// as rows of [Table] give them.
 type Change struct {
 	Stage  string `json:"stage"`
 	Before int64  `json:"before"`
 	After  int64  `json:"after"`
 	Delta  int64  `json:"delta"` // After − Before
-	// DeltaPct is Delta / Before, and Defined false when Before is 0.
-	DeltaPct float64 `json:"delta_pct"`
-	Defined  bool    `json:"defined"`
-	// ConvBefore and ConvAfter are the conversions to the next stage;
-	// both are 0 of 0 on the last stage.
-	ConvBefore Rate `json:"conv_before"`
-	ConvAfter  Rate `json:"conv_after"`
-	// ConvDelta is ConvAfter − ConvBefore in rate points (0.05 is five
-	// points), 0 when either is undefined.
-	ConvDelta float64 `json:"conv_delta"`
+	// DeltaShare is Delta / Before; null when Before is 0.
+	DeltaShare NullFloat64 `json:"delta_share"`
+	// StepBefore and StepAfter are the resolved steps into this stage
+	// ([Row.Resolved]); 0 of 0 on the first stage.
+	StepBefore Rate `json:"step_before"`
+	StepAfter  Rate `json:"step_after"`
+	// StepDelta is StepAfter − StepBefore in rate points (0.05 is five
+	// points); null when either has no trials.
+	StepDelta NullFloat64 `json:"step_delta"`
 }
 
 // Compare puts the same funnel for two periods side by side: the counts
-// reached at each stage before and after (for example Counts.Reached of
-// two tallies, or Cohort.Reached of two cohorts) and the change. It returns
-// an error wrapping [ErrLengthMismatch] when a slice does not have one
-// count per stage, and the errors of [CheckReached] for counts that are
-// negative or rise down the funnel.
-func Compare(f Funnel, before, after []int64) ([]Change, error) {
-	if err := checkReached(f, "before", before); err != nil {
-		return nil, err
+// of each (for example the [Counts] of two tallies, or of two cohorts'
+// deals; [FromReached] makes them from plain counts) and, per stage, the
+// change in the count reached and in the resolved step into the stage
+// (under the [Implied] rule). It returns the errors of [NewTable] for
+// either, with the input named "before" or "after".
+func Compare(f Funnel, before, after Counts) ([]Change, error) {
+	tb, err := NewTable(f, before, nil)
+	if err != nil {
+		return nil, placed("before", err)
 	}
-	if err := checkReached(f, "after", after); err != nil {
-		return nil, err
+	ta, err := NewTable(f, after, nil)
+	if err != nil {
+		return nil, placed("after", err)
 	}
 	out := make([]Change, f.Len())
 	for k := range out {
-		ch := Change{Stage: f.Stage(k), Before: before[k], After: after[k], Delta: after[k] - before[k]}
-		if before[k] > 0 {
-			ch.DeltaPct = float64(ch.Delta) / float64(before[k])
-			ch.Defined = true
+		b, a := tb.Stages[k], ta.Stages[k]
+		ch := Change{Stage: f.Stage(k), Before: b.Reached, After: a.Reached, Delta: a.Reached - b.Reached,
+			StepBefore: b.Resolved, StepAfter: a.Resolved}
+		if b.Reached > 0 {
+			ch.DeltaShare = Some(float64(ch.Delta) / float64(b.Reached))
 		}
-		if k+1 < len(out) {
-			ch.ConvBefore = Rate{K: before[k+1], N: before[k]}
-			ch.ConvAfter = Rate{K: after[k+1], N: after[k]}
-			if ch.ConvBefore.Defined() && ch.ConvAfter.Defined() {
-				ch.ConvDelta = ch.ConvAfter.Value() - ch.ConvBefore.Value()
-			}
+		if b.Resolved.Defined() && a.Resolved.Defined() {
+			ch.StepDelta = Some(a.Resolved.Value() - b.Resolved.Value())
 		}
 		out[k] = ch
 	}
 	return out, nil
-}
-
-// CheckReached checks counts reached per stage against the funnel: one per
-// stage, none negative, none above the one before. It returns a
-// *[InputError] wrapping [ErrLengthMismatch] or a *[StageError] wrapping
-// [ErrNegativeCount] or [ErrCountsRise].
-func CheckReached(f Funnel, reached []int64) error { return checkReached(f, "reached", reached) }
-
-// checkReached is [CheckReached] with errors that name the input.
-func checkReached(f Funnel, name string, reached []int64) error {
-	if f.Len() == 0 {
-		return &StageError{Input: name, Index: -1, Err: ErrEmptyFunnel}
-	}
-	if len(reached) != f.Len() {
-		return &InputError{Name: name, Value: fmt.Sprintf("%d counts for %d stages", len(reached), f.Len()), Err: ErrLengthMismatch}
-	}
-	for k, v := range reached {
-		if v < 0 {
-			return &StageError{Input: name, Stage: f.Stage(k), Index: k, Err: fmt.Errorf("%w: %d", ErrNegativeCount, v)}
-		}
-		if k > 0 && v > reached[k-1] {
-			return &StageError{Input: name, Stage: f.Stage(k), Index: k, Err: fmt.Errorf("%w: %d after %d at %q", ErrCountsRise, v, reached[k-1], f.Stage(k-1))}
-		}
-	}
-	return nil
 }

@@ -17,22 +17,30 @@ func benchFunnel(n int) (Funnel, []int64) {
 	return MustNew(names...), reached
 }
 
-func BenchmarkConversions10(b *testing.B) {
+func BenchmarkTable10(b *testing.B) {
 	f, reached := benchFunnel(10)
+	c, err := FromReached(f, reached, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := f.Conversions(reached, nil); err != nil {
+		if _, err := NewTable(f, c, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func BenchmarkConversions10Benchmark(b *testing.B) {
+func BenchmarkTable10Benchmark(b *testing.B) {
 	f, reached := benchFunnel(10)
-	opts := &ConversionOptions{BenchmarkRates: []float64{0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6}}
+	c, err := FromReached(f, reached, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := &TableOptions{Confidence: 0.95, BenchmarkRates: []float64{0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := f.Conversions(reached, opts); err != nil {
+		if _, err := NewTable(f, c, opts); err != nil {
 			b.Fatal(err)
 		}
 	}

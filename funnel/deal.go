@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 	"time"
 
@@ -33,28 +34,13 @@ func (o Outcome) String() string {
 	return fmt.Sprintf("Outcome(%d)", int8(o))
 }
 
-// MarshalText encodes the outcome as its [Outcome.String].
-func (o Outcome) MarshalText() ([]byte, error) {
-	if o < Open || o > Lost {
-		return nil, fmt.Errorf("funnel: %w: outcome %d", ErrOutOfRange, int8(o))
-	}
-	return []byte(o.String()), nil
-}
+// MarshalText encodes the outcome as its [Outcome.String]; a value out of
+// range is a *[InputError] wrapping [ErrOutOfRange].
+func (o Outcome) MarshalText() ([]byte, error) { return marshalEnum("outcome", o, Lost) }
 
-// UnmarshalText decodes "open", "won" or "lost".
-func (o *Outcome) UnmarshalText(b []byte) error {
-	switch string(b) {
-	case "open":
-		*o = Open
-	case "won":
-		*o = Won
-	case "lost":
-		*o = Lost
-	default:
-		return &InputError{Name: "outcome", Value: fmt.Sprintf("%q", b), Err: ErrOutOfRange}
-	}
-	return nil
-}
+// UnmarshalText decodes "open", "won" or "lost"; anything else is a
+// *[InputError] wrapping [ErrOutOfRange].
+func (o *Outcome) UnmarshalText(b []byte) error { return unmarshalEnum("outcome", b, o, Lost) }
 
 // Reach is the rule that says whether a deal reached a stage.
 type Reach int8
@@ -79,6 +65,14 @@ func (r Reach) String() string {
 	}
 	return fmt.Sprintf("Reach(%d)", int8(r))
 }
+
+// MarshalText encodes the rule as its [Reach.String]; a value out of range
+// is a *[InputError] wrapping [ErrOutOfRange].
+func (r Reach) MarshalText() ([]byte, error) { return marshalEnum("reach", r, Strict) }
+
+// UnmarshalText decodes "implied" or "strict"; anything else is a
+// *[InputError] wrapping [ErrOutOfRange].
+func (r *Reach) UnmarshalText(b []byte) error { return unmarshalEnum("reach", b, r, Strict) }
 
 // Event is a deal's entry into a stage.
 type Event struct {
@@ -255,6 +249,42 @@ func (d Deal) CloseTime() time.Time {
 	return t
 }
 
+// Stays returns the deal's events with each run of consecutive events at
+// the same stage reduced to its first (with the first known time of the
+// run when the first has none): one stay per visit to a stage. An
+// export that writes a row whenever a deal's amount, probability or close
+// date changes (Salesforce's OpportunityHistory), or stage aliases that map
+// two names to one stage, give several events for one stay; a deal that
+// sits 20 days in a stage with a row on day 10 spent one 20-day stay there,
+// not two 10-day visits. Time in stage, Markov moves and time to win are
+// measured over stays.
+//
+// When no two consecutive events share a stage, the result is d.Events
+// itself (no copy is made); otherwise it is a new slice. Callers must not
+// modify it.
+func (d Deal) Stays() []Event { return stays(d.Events) }
+
+// stays is [Deal.Stays] on the events alone, so that the tally does not
+// copy the deal to call it.
+func stays(events []Event) []Event {
+	for i := 1; i < len(events); i++ {
+		if events[i].Stage == events[i-1].Stage {
+			out := make([]Event, i, len(events)-1)
+			copy(out, events[:i])
+			for _, e := range events[i:] {
+				switch last := &out[len(out)-1]; {
+				case e.Stage != last.Stage:
+					out = append(out, e)
+				case last.At.IsZero():
+					last.At = e.At // the stay began at the first known time
+				}
+			}
+			return out
+		}
+	}
+	return events
+}
+
 // MovedBack reports whether the deal ever moved to an earlier stage than
 // the one it was in.
 func (d Deal) MovedBack() bool {
@@ -346,4 +376,18 @@ func (d Deal) Validate(f Funnel) error {
 		}
 	}
 	return nil
+}
+
+// Stream returns the deals of a slice as the stream that the readers of
+// package funnel/crm yield and that analyses taking a stream accept, with
+// no error: a slice of deals read earlier, or built by hand, goes where a
+// reader's output goes.
+func Stream(deals []Deal) iter.Seq2[Deal, error] {
+	return func(yield func(Deal, error) bool) {
+		for _, d := range deals {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
 }

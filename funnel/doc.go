@@ -12,15 +12,22 @@
 // are named in the API and indexed in the data: [Funnel.Index] maps a name
 // to its position.
 //
-// Counts reached per stage, reached[i] for stage i, never rise down the
-// funnel. [Funnel.Conversions] turns them into a table: per stage the
-// count, the step conversion from the stage before as a [Rate], the
-// cumulative conversion from the first stage, the deals lost on the step
-// and their share, optionally the money at each stage (count × an average
-// deal value) and the gap to a benchmark funnel; and the weakest step. For
-// 200, 80, 40, 12, 6 (lead, qualified, meeting, proposal, won) the steps
-// are 0.40, 0.50, 0.30, 0.50, the weakest is meeting to proposal and the
-// overall conversion is 0.03.
+// # The funnel table
+//
+// [NewTable] is the one conversion table of a funnel, from the [Counts]
+// of a [Tally] (a group or the total) or from plain counts ([FromReached]).
+// It has one [Row] per stage, and the indexing convention of the whole
+// module is that row k is stage k and its step is the step into stage k
+// from stage k−1 (the first row has none). Each row has the deals that
+// reached the stage, the deals still open there (Pending), the naive step
+// (Step), the resolved step (Resolved), which leaves the previous stage's
+// open deals out of the trials, the deals lost on the step (open deals are
+// never counted as lost), the cumulative conversion from the first stage,
+// the money that reached the stage, and optionally Wilson intervals and the
+// gap to a benchmark; the table names its weakest resolved step. For 200,
+// 80, 40, 12, 6 closed deals (lead, qualified, meeting, proposal, won) the
+// steps are 0.40, 0.50, 0.30, 0.50, the weakest is into proposal and the
+// overall conversion is 0.03. [Compare] puts two tables side by side.
 //
 // [Funnel.Reverse] runs the other way: from a target at any stage and the
 // step rates, the volume needed at every earlier stage,
@@ -28,7 +35,7 @@
 //	Exact[i] = target / Π rates[i..t−1],  Whole[i] = ⌈Whole[i+1] / rates[i]⌉
 //
 // so 10 won at 0.4, 0.5, 0.3, 0.5 need 20 proposals, 67 meetings, 134
-// qualified and 335 leads (333.33 exactly). [Conversions.StepRates] and
+// qualified and 335 leads (333.33 exactly). [Table.Rates] and
 // [RateValues] give it rates measured from counts.
 //
 // Little's law ties three averages of a funnel in a steady state,
@@ -75,24 +82,27 @@
 //
 // A [Tally] aggregates deals in one pass, grouped by any attributes
 // ([NewTally] with "owner", "segment", "source" or any column of the
-// export), into [Counts]: deals reaching each stage under both reach
-// rules, won, lost and open, the open deals still at each stage, the money
-// reaching each stage, and the durations (cycle, time in stage, time from
-// each stage to a win) as [Durations], day histograms whose percentiles
-// are exact to the day. [Steps] gives each step's naive rate and its
-// resolved rate, which leaves out of the denominator the deals still open
-// at the stage (they have not had their chance yet):
-//
-//	Naive(k)    = Reached[k+1] / Reached[k]
-//	Resolved(k) = Reached[k+1] / (Reached[k] − OpenAt[k])
+// export; distinct tuples of values are distinct groups), into [Counts]:
+// deals reaching each stage under both reach rules, won, lost and open, the
+// open deals still at each stage, the money reaching each stage, and the
+// durations (cycle, time in stage, time from each stage to a win) as
+// [Durations], sparse day histograms whose mean is exact and whose
+// percentiles are exact to the day (interpolated as Excel, pandas and R
+// do by default; [Durations.NearestRankDays] for the nearest rank).
+// [Tally.AddAll] takes a reader's stream and returns its error. Time in
+// stage is measured over a deal's [Deal.Stays]: an export that writes a row
+// whenever an amount or a close date changes gives several events for one
+// stay in a stage, and they are one stay, not several short visits.
 //
 // Every field of [Counts] is a sum over deals, so tallies of disjoint
 // deals merge: a.Merge(b) equals one pass over both, which is how a large
 // data set is tallied in shards, in parallel or on several machines (a
-// Tally encodes to JSON and back). [CohortTally] groups deals by the week,
-// month or quarter they entered and counts conversions within a window,
-// marking the cohorts whose window has not closed as immature rather than
-// showing them as low conversion; [Compare] puts two periods side by side.
+// Tally encodes to JSON and back, and a decoded one is checked with
+// [Counts.Check]). Sums that would pass an int64 are errors, never wrapped
+// values. [CohortTally] groups deals by the week, month or quarter they
+// entered and counts conversions within a window, marking the cohorts
+// whose window has not closed as immature rather than showing them as low
+// conversion; it merges and travels as JSON the same way.
 //
 // # Units
 //
@@ -105,17 +115,31 @@
 // day as float64 whose names say so.
 //
 // Results are plain values with exported fields and json tags, safe for
-// concurrent use. No function modifies its inputs; only the aggregates
-// change, through their own Add and Merge methods.
+// concurrent use. In JSON a rate is {"k", "n", "value"}, a ratio ([Ratio],
+// a quotient that may pass 1) {"num", "den", "value"}, money a person
+// reads is rounded to cents (the sums in aggregates stay exact), durations
+// are days in fields named *_days, and an undefined figure is null
+// ([NullFloat64], [decimal.NullDecimal]). No function modifies its inputs;
+// only the aggregates change, through their own Add and Merge methods.
 //
 // # Errors
 //
-// Bad input returns an error, never a panic, NaN or infinity. Every error
-// wraps one of the sentinels in errors.go, such as [ErrNegativeCount],
-// [ErrCountsRise], [ErrRateRange] or [ErrZeroRate], for [errors.Is], and is
-// one of the typed errors [StageError] (naming a stage and its index),
-// [InputError] (naming an input such as "rates[2]" or "confidence" and its
-// value) or [DealError] (naming a deal), for [errors.As]. Only what the
+// The sentinels of errors.go are the module's one error family: every
+// funnelmath package returns errors that wrap one of them (or a sentinel
+// of its own for a failure only it has), so one errors.Is test serves
+// every package. Bad input returns an error, never a panic, NaN or
+// infinity. Every error of this package wraps one of the sentinels, such as
+// [ErrNegativeCount], [ErrCountsRise], [ErrRateRange] or [ErrZeroRate], and
+// is one of the typed errors [StageError] (naming a stage and its index),
+// [InputError] (naming an input such as "rates[2]", "confidence" or, in a
+// decoded document, "groups[1].won_amount", and its value) or [DealError]
+// (naming a deal), for [errors.As]; other packages return the same types
+// with their own Op, such as "velocity.Solve", so an error's text has one
+// package prefix and names each thing once. A decoder (UnmarshalJSON)
+// returns these too; note that json.Unmarshal checks a document's syntax
+// before it calls the decoder, so a truncated document given to
+// json.Unmarshal fails with encoding/json's *json.SyntaxError, while the
+// decoder called directly returns this package's error. Only what the
 // calling code controls panics, and the function's documentation says so:
 // [MustNew] with stage names fixed in the program, [Funnel.Stage] with an
 // index out of range.

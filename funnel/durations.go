@@ -4,157 +4,409 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"time"
+
+	"github.com/funnelmath/funnelmath/internal/num"
 )
 
 const secondsPerDay = 86400
-
-// Durations is a mergeable distribution of durations, kept as a histogram
-// by whole day together with the exact sum, so that the mean is exact and
-// every percentile is exact to the day, and two distributions merge by
-// adding their bins.
-//
-// The zero Durations is empty and ready to use. A Durations is a value;
-// [Durations.Add] and [Durations.Merge] have pointer receivers and must not
-// be called concurrently with other methods on the same value.
-type Durations struct {
-	// Days[d] counts the observations that lasted at least d and less than
-	// d+1 whole days.
-	Days []int64 `json:"days"`
-	// N is the number of observations, the sum of Days.
-	N int64 `json:"n"`
-	// Seconds is the exact sum of the observations in whole seconds.
-	Seconds int64 `json:"seconds"`
-}
 
 // maxDays bounds a single observation (about 274 years); longer durations
 // are data errors, such as a date typed with the wrong century.
 const maxDays = 100_000
 
-// Add records one duration. It returns an error wrapping [ErrOutOfRange]
-// for a negative duration or one longer than 100,000 days.
+// MaxDurationDays is the longest duration, in days, that a [Durations]
+// records: about 274 years. A longer one is a data error, such as a date
+// typed with the wrong century.
+const MaxDurationDays = maxDays
+
+// denseDays is the number of days, from day 0, that a [Durations] counts
+// in a dense array (grown in powers of two up to the largest such day
+// observed); later days are kept sparse. Most stage times and cycles are
+// under a year and a half, where an indexed bin is faster than a search,
+// and the dense part costs at most 4 KiB however long the spans.
+const denseDays = 512
+
+// Durations is a mergeable distribution of durations: a histogram by
+// whole day whose memory grows with the distinct days observed, not with
+// the longest span (days under [denseDays] in a small dense array, later
+// ones sparse), together with the exact sum in seconds. The mean is exact;
+// percentiles are exact to the day, and exact for date-only data, whose
+// durations are whole days; two distributions merge by adding their bins.
+//
+// The zero Durations is empty and ready to use. A Durations is a value;
+// [Durations.Add] and [Durations.Merge] have pointer receivers and must not
+// be called concurrently with other methods on the same value. In JSON it
+// is {"n": 3, "seconds": 345600, "days": [[1, 2], [2, 1]]}: the count, the
+// sum of the durations in whole seconds, and [day, count] pairs in
+// increasing day order.
+type Durations struct {
+	dense   []int64 // dense[d] counts day d < denseDays; trailing zeros allowed
+	top     int     // 1 + the largest day with a count in dense, 0 when none
+	bins    []Bin   // days >= denseDays, sorted by Day, every Count > 0
+	n       int64
+	seconds int64
+}
+
+// Bin is one bin of a [Durations]: the observations that lasted at least
+// Day and less than Day+1 whole days.
+type Bin struct {
+	Day   int   `json:"day"`
+	Count int64 `json:"count"`
+}
+
+// N returns the number of observations.
+func (h Durations) N() int64 { return h.n }
+
+// Seconds returns the exact sum of the observations in whole seconds.
+func (h Durations) Seconds() int64 { return h.seconds }
+
+// Bins returns the non-empty bins, in increasing day order, as a new
+// slice.
+func (h Durations) Bins() []Bin {
+	out := make([]Bin, 0, len(h.bins)+8)
+	for d, c := range h.dense[:h.top] {
+		if c != 0 {
+			out = append(out, Bin{Day: d, Count: c})
+		}
+	}
+	return append(out, h.bins...)
+}
+
+// Add records one duration, truncated to the second. It returns a
+// *[InputError] wrapping [ErrOutOfRange] for a negative duration, one
+// longer than [MaxDurationDays], or one that would take the count or the
+// sum of seconds past an int64; h is then unchanged.
 func (h *Durations) Add(d time.Duration) error {
 	if d < 0 || d > maxDays*24*time.Hour {
 		return &InputError{Name: "duration", Value: d.String(), Err: ErrOutOfRange}
 	}
 	sec := int64(d / time.Second)
-	day := sec / secondsPerDay
-	if int(day) >= len(h.Days) {
-		h.Days = append(h.Days, make([]int64, int(day)+1-len(h.Days))...)
+	s, ok1 := num.Add(h.seconds, sec)
+	n, ok2 := num.Add(h.n, 1)
+	if !ok1 || !ok2 {
+		return &InputError{Name: "durations", Value: fmt.Sprintf("n=%d seconds=%d", h.n, h.seconds), Err: fmt.Errorf("%w: sum past an int64", ErrOutOfRange)}
 	}
-	h.Days[day]++
-	h.N++
-	h.Seconds += sec
+	h.addBin(int(sec/secondsPerDay), 1)
+	h.n, h.seconds = n, s
 	return nil
 }
 
-// Merge adds the observations of g to h.
-func (h *Durations) Merge(g Durations) {
-	if len(g.Days) > len(h.Days) {
-		h.Days = append(h.Days, make([]int64, len(g.Days)-len(h.Days))...)
+// addBin adds c observations to the bin of day.
+func (h *Durations) addBin(day int, c int64) {
+	if day < denseDays {
+		if day >= len(h.dense) {
+			size := max(8, len(h.dense))
+			for size <= day {
+				size *= 2
+			}
+			h.dense = append(h.dense, make([]int64, min(size, denseDays)-len(h.dense))...)
+		}
+		h.dense[day] += c
+		h.top = max(h.top, day+1)
+		return
 	}
-	for i, c := range g.Days {
-		h.Days[i] += c
+	if k := len(h.bins); k == 0 || h.bins[k-1].Day < day {
+		h.bins = append(h.bins, Bin{Day: day, Count: c})
+		return
 	}
-	h.N += g.N
-	h.Seconds += g.Seconds
+	i, found := slices.BinarySearchFunc(h.bins, day, func(b Bin, d int) int { return b.Day - d })
+	if found {
+		h.bins[i].Count += c
+		return
+	}
+	h.bins = slices.Insert(h.bins, i, Bin{Day: day, Count: c})
+}
+
+// Merge adds the observations of g to h. It returns a *[InputError]
+// wrapping [ErrOutOfRange] when the count or the sum of seconds would pass
+// an int64; h is then unchanged.
+func (h *Durations) Merge(g Durations) error {
+	_, ok1 := num.Add(h.n, g.n)
+	_, ok2 := num.Add(h.seconds, g.seconds)
+	if !ok1 || !ok2 {
+		return &InputError{Name: "durations", Value: fmt.Sprintf("n=%d+%d seconds=%d+%d", h.n, g.n, h.seconds, g.seconds), Err: fmt.Errorf("%w: sum past an int64", ErrOutOfRange)}
+	}
+	h.merge(&g)
+	return nil
+}
+
+// merge adds the observations of g to h, whose sums the caller checked.
+// Every bin is at most n, so no bin overflows once n does not.
+func (h *Durations) merge(g *Durations) {
+	h.n += g.n
+	h.seconds += g.seconds
+	if g.top > len(h.dense) {
+		h.dense = append(h.dense, make([]int64, len(g.dense)-len(h.dense))...)
+	}
+	hd, gd := h.dense[:g.top], g.dense[:g.top]
+	for d := range gd {
+		hd[d] += gd[d]
+	}
+	h.top = max(h.top, g.top)
+	switch {
+	case len(g.bins) == 0:
+	case len(h.bins) == 0:
+		h.bins = slices.Clone(g.bins)
+	default:
+		merged := make([]Bin, 0, len(h.bins)+len(g.bins))
+		i, j := 0, 0
+		for i < len(h.bins) || j < len(g.bins) {
+			switch {
+			case j == len(g.bins) || (i < len(h.bins) && h.bins[i].Day < g.bins[j].Day):
+				merged = append(merged, h.bins[i])
+				i++
+			case i == len(h.bins) || g.bins[j].Day < h.bins[i].Day:
+				merged = append(merged, g.bins[j])
+				j++
+			default:
+				merged = append(merged, Bin{Day: h.bins[i].Day, Count: h.bins[i].Count + g.bins[j].Count})
+				i++
+				j++
+			}
+		}
+		h.bins = merged
+	}
 }
 
 // Clone returns a copy of h that shares no storage with it.
 func (h Durations) Clone() Durations {
-	h.Days = append([]int64(nil), h.Days...)
+	h.dense = slices.Clone(h.dense)
+	h.bins = slices.Clone(h.bins)
 	return h
+}
+
+// Equal reports whether h and g hold the same observations: the same bins
+// and the same sum of seconds.
+func (h Durations) Equal(g Durations) bool {
+	if h.n != g.n || h.seconds != g.seconds || !slices.Equal(h.bins, g.bins) {
+		return false
+	}
+	a, b := h.dense[:h.top], g.dense[:g.top]
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	for d, c := range a {
+		if d < len(b) {
+			if c != b[d] {
+				return false
+			}
+		} else if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // MeanDays returns the exact mean in days,
 //
 //	Seconds / N / 86400,
 //
-// and false when there are no observations.
-func (h Durations) MeanDays() (float64, bool) {
-	if h.N == 0 {
-		return 0, false
+// not Valid when there are no observations.
+func (h Durations) MeanDays() NullFloat64 {
+	if h.n == 0 {
+		return NullFloat64{}
 	}
-	return float64(h.Seconds) / float64(h.N) / secondsPerDay, true
+	return Some(float64(h.seconds) / float64(h.n) / secondsPerDay)
 }
 
-// QuantileDays returns the p-quantile in whole days by the nearest-rank
-// rule: the smallest d such that at least ceil(p·N) observations lasted
-// less than d+1 days (p = 0 gives the smallest bin). It returns false when
-// there are no observations and an error wrapping [ErrOutOfRange] when p
-// is outside [0, 1] or NaN.
-func (h Durations) QuantileDays(p float64) (int, bool, error) {
+// QuantileDays returns the p-quantile in days by linear interpolation
+// between order statistics, the definition that Excel's PERCENTILE.INC,
+// pandas' and NumPy's default and R's type 7 use: with the N observations
+// in whole days sorted as x₀ ≤ … ≤ x_{N−1} and h = (N − 1)·p,
+//
+//	Q(p) = x_⌊h⌋ + (h − ⌊h⌋)·(x_⌊h⌋+1 − x_⌊h⌋)
+//
+// so the median of an even count is the mean of the two middle values
+// (58.5 for 58 and 59), Q(0) is the smallest and Q(1) the largest. The
+// result is not Valid when there are no observations. It returns a
+// *[InputError] wrapping [ErrOutOfRange] when p is outside [0, 1] or NaN.
+// For the nearest-rank rule, which always returns an observed day, see
+// [Durations.NearestRankDays].
+func (h Durations) QuantileDays(p float64) (NullFloat64, error) {
 	if !(p >= 0 && p <= 1) {
-		return 0, false, inputErr("p", p, ErrOutOfRange)
+		return NullFloat64{}, inputErr("p", p, ErrOutOfRange)
 	}
-	if h.N == 0 {
-		return 0, false, nil
+	if h.n == 0 {
+		return NullFloat64{}, nil
 	}
-	rank := max(int64(math.Ceil(p*float64(h.N))), 1)
-	var cum int64
-	for d, c := range h.Days {
-		cum += c
-		if cum >= rank {
-			return d, true, nil
-		}
+	pos := float64(h.n-1) * p
+	lo := int64(math.Floor(pos))
+	frac := pos - float64(lo)
+	a := h.orderStat(lo)
+	if frac == 0 || lo+1 >= h.n {
+		return Some(float64(a)), nil
 	}
-	return len(h.Days) - 1, true, nil
+	b := h.orderStat(lo + 1)
+	return Some(float64(a) + frac*float64(b-a)), nil
 }
 
-// Summary is the usual description of a [Durations] in days.
+// MedianDays returns [Durations.QuantileDays] at ½: the middle value, or
+// the mean of the two middle values for an even count; not Valid when
+// there are no observations.
+func (h Durations) MedianDays() NullFloat64 {
+	q, _ := h.QuantileDays(0.5)
+	return q
+}
+
+// NearestRankDays returns the p-quantile in whole days by the nearest-rank
+// rule: the smallest day d such that at least ⌈p·N⌉ observations (at least
+// one) lasted less than d+1 days. It always returns an observed day, the
+// lower of the two middle values for the median of an even count. The
+// result is not Valid when there are no observations; it returns a
+// *[InputError] wrapping [ErrOutOfRange] when p is outside [0, 1] or NaN.
+func (h Durations) NearestRankDays(p float64) (NullFloat64, error) {
+	if !(p >= 0 && p <= 1) {
+		return NullFloat64{}, inputErr("p", p, ErrOutOfRange)
+	}
+	if h.n == 0 {
+		return NullFloat64{}, nil
+	}
+	rank := max(int64(math.Ceil(p*float64(h.n))), 1)
+	return Some(float64(h.orderStat(rank - 1))), nil
+}
+
+// orderStat returns the day of the i-th observation in increasing order
+// (0-based), i < N.
+func (h Durations) orderStat(i int64) int {
+	var cum int64
+	last := 0
+	for d, c := range h.dense[:h.top] {
+		if c == 0 {
+			continue
+		}
+		cum += c
+		if cum > i {
+			return d
+		}
+		last = d
+	}
+	for _, b := range h.bins {
+		cum += b.Count
+		if cum > i {
+			return b.Day
+		}
+		last = b.Day
+	}
+	return last
+}
+
+// Summary is the usual description of a [Durations] in days. Every figure
+// but N is null when there are no observations.
 type Summary struct {
-	N          int64   `json:"n"`
-	MeanDays   float64 `json:"mean_days"`
-	MedianDays int     `json:"median_days"`
-	P90Days    int     `json:"p90_days"`
-	MaxDays    int     `json:"max_days"`
+	N          int64       `json:"n"`
+	MeanDays   NullFloat64 `json:"mean_days"`
+	MedianDays NullFloat64 `json:"median_days"` // by [Durations.QuantileDays]
+	P90Days    NullFloat64 `json:"p90_days"`    // by [Durations.QuantileDays]
+	MaxDays    NullFloat64 `json:"max_days"`
 }
 
 // Summary returns the count, the exact mean, the median, the 90th
-// percentile and the maximum, in days (percentiles by [Durations.QuantileDays]).
-// All are zero when there are no observations.
+// percentile (both by [Durations.QuantileDays]) and the maximum, in days.
 func (h Durations) Summary() Summary {
-	if h.N == 0 {
+	if h.n == 0 {
 		return Summary{}
 	}
-	mean, _ := h.MeanDays()
-	med, _, _ := h.QuantileDays(0.5)
-	p90, _, _ := h.QuantileDays(0.9)
-	top, _, _ := h.QuantileDays(1)
-	return Summary{N: h.N, MeanDays: mean, MedianDays: med, P90Days: p90, MaxDays: top}
+	med, _ := h.QuantileDays(0.5)
+	p90, _ := h.QuantileDays(0.9)
+	top, _ := h.QuantileDays(1)
+	return Summary{N: h.n, MeanDays: h.MeanDays(), MedianDays: med, P90Days: p90, MaxDays: top}
 }
 
-// String formats the summary, as "n=12 mean=3.4d median=3d p90=7d".
+// String formats the summary, as "n=12 mean=3.4d median=3.0d p90=7.0d", or
+// "n=0" when empty.
 func (s Summary) String() string {
-	return fmt.Sprintf("n=%d mean=%.1fd median=%dd p90=%dd", s.N, s.MeanDays, s.MedianDays, s.P90Days)
+	if s.N == 0 {
+		return "n=0"
+	}
+	return fmt.Sprintf("n=%d mean=%.1fd median=%.1fd p90=%.1fd", s.N, s.MeanDays.Float64, s.MedianDays.Float64, s.P90Days.Float64)
 }
 
-// check verifies the invariants of a decoded Durations.
-func (h Durations) check() error {
-	var n int64
-	for d, c := range h.Days {
-		if c < 0 {
-			return countErr(fmt.Sprintf("days[%d]", d), c, ErrNegativeCount)
-		}
-		n += c
-	}
-	if n != h.N || h.Seconds < 0 {
-		return &InputError{Name: "durations", Value: fmt.Sprintf("n=%d sum(days)=%d seconds=%d", h.N, n, h.Seconds), Err: ErrOutOfRange}
-	}
-	return nil
+// durationsJSON is the encoded form of a Durations.
+type durationsJSON struct {
+	N       int64      `json:"n"`
+	Seconds int64      `json:"seconds"`
+	Days    [][2]int64 `json:"days"`
 }
 
-// UnmarshalJSON decodes a Durations and checks that its bins are
-// non-negative and sum to N.
+// MarshalJSON encodes the distribution as {"n", "seconds", "days"}, days
+// being [day, count] pairs in increasing day order.
+func (h Durations) MarshalJSON() ([]byte, error) {
+	bins := h.Bins()
+	j := durationsJSON{N: h.n, Seconds: h.seconds, Days: make([][2]int64, len(bins))}
+	for i, b := range bins {
+		j.Days[i] = [2]int64{int64(b.Day), b.Count}
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes what [Durations.MarshalJSON] writes and checks it:
+// days in strictly increasing order within [0, MaxDurationDays], counts
+// positive and adding up to n, and a sum of seconds that whole-day bins
+// allow (at least 86400 × day and less than 86400 × (day+1) per
+// observation). A failure is a *[InputError] naming the field and wrapping
+// [ErrOutOfRange], [ErrNegativeCount] or [ErrCountsRise].
 func (h *Durations) UnmarshalJSON(b []byte) error {
-	type plain Durations
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
+	if isNull(b) {
+		return nil
+	}
+	var j durationsJSON
+	if err := decodeJSON(b, &j, "durations"); err != nil {
 		return err
 	}
-	if err := Durations(p).check(); err != nil {
+	g, err := durationsOf(j)
+	if err != nil {
 		return err
 	}
-	*h = Durations(p)
+	*h = g
 	return nil
+}
+
+// durationsOf checks a decoded Durations and builds it.
+func durationsOf(j durationsJSON) (Durations, error) {
+	g := Durations{n: j.N, seconds: j.Seconds}
+	var n, lo, hi int64 // observations, and the least and most seconds the bins allow
+	for i, p := range j.Days {
+		name := fmt.Sprintf("days[%d]", i)
+		day, c := p[0], p[1]
+		switch {
+		case day < 0 || day > maxDays:
+			return Durations{}, countErr(name+".day", day, fmt.Errorf("%w: want 0 to %d", ErrOutOfRange, maxDays))
+		case i > 0 && day <= j.Days[i-1][0]:
+			return Durations{}, countErr(name+".day", day, fmt.Errorf("%w: days must increase", ErrOutOfRange))
+		case c < 0:
+			return Durations{}, countErr(name+".count", c, ErrNegativeCount)
+		case c == 0:
+			return Durations{}, countErr(name+".count", c, fmt.Errorf("%w: an empty bin", ErrOutOfRange))
+		}
+		var ok bool
+		if n, ok = num.Add(n, c); !ok {
+			return Durations{}, countErr(name+".count", c, fmt.Errorf("%w: counts past an int64", ErrOutOfRange))
+		}
+		// c ≤ n ≤ 2^63 and day ≤ 10^5, so the seconds bounds of this bin
+		// fit in 128 bits; they are checked against an int64 one by one.
+		l, ok1 := num.Mul(c, day*secondsPerDay)
+		u, ok2 := num.Mul(c, (day+1)*secondsPerDay-1)
+		if ok1 {
+			lo, ok1 = num.Add(lo, l)
+		}
+		if !ok1 {
+			return Durations{}, countErr("seconds", j.Seconds, fmt.Errorf("%w: the bins need more seconds than an int64 holds", ErrOutOfRange))
+		}
+		if !ok2 {
+			u = math.MaxInt64
+		}
+		if hi, ok2 = num.Add(hi, u); !ok2 {
+			hi = math.MaxInt64
+		}
+		g.addBin(int(day), c)
+	}
+	if n != j.N {
+		return Durations{}, &InputError{Name: "n", Value: fmt.Sprint(j.N), Err: fmt.Errorf("%w: the bins hold %d observations", ErrOutOfRange, n)}
+	}
+	if j.Seconds < lo || j.Seconds > hi {
+		return Durations{}, countErr("seconds", j.Seconds, fmt.Errorf("%w: the bins allow %d to %d", ErrOutOfRange, lo, hi))
+	}
+	return g, nil
 }

@@ -7,30 +7,30 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// From the counts reached at each stage to a table of conversions with
+// From the counts reached at each stage to the conversion table with
 // 95% Wilson intervals: the step into proposal is the weakest, and with
 // only 40 meetings behind it its interval is wide.
 func Example() {
 	f := funnel.MustNew("lead", "qualified", "meeting", "proposal", "won")
-	c, err := f.Conversions([]int64{200, 80, 40, 12, 6}, nil)
+	c, err := funnel.FromReached(f, []int64{200, 80, 40, 12, 6}, nil) // all closed
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	t, err := funnel.NewTable(f, c, &funnel.TableOptions{Confidence: 0.95})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Printf("%-10s %5s %7s  %-16s %6s\n", "stage", "count", "step", "95% interval", "cum")
-	for _, s := range c.Stages {
-		if !s.Step.Defined() {
-			fmt.Printf("%-10s %5d %7s  %-16s %6.3f\n", s.Stage, s.Count, "", "", s.Cumulative.Value())
+	for _, s := range t.Stages {
+		if s.StepCI == nil {
+			fmt.Printf("%-10s %5d %7s  %-16s %6.3f\n", s.Stage, s.Reached, "", "", s.Cumulative.Value())
 			continue
 		}
-		iv, err := s.Step.Wilson(0.95)
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		fmt.Printf("%-10s %5d %7.2f  %-16s %6.3f\n", s.Stage, s.Count, s.Step.Value(), iv, s.Cumulative.Value())
+		fmt.Printf("%-10s %5d %7.2f  %-16s %6.3f\n", s.Stage, s.Reached, s.Step.Value(), s.StepCI, s.Cumulative.Value())
 	}
-	fmt.Printf("weakest step: into %s (%v)\n", c.WeakestStage, c.Stages[c.Weakest].Step)
+	fmt.Printf("weakest step: into %s (%v)\n", t.WeakestStage, t.Stages[t.Weakest].Resolved)
 	// Output:
 	// stage      count    step  95% interval        cum
 	// lead         200                            1.000
@@ -41,31 +41,42 @@ func Example() {
 	// weakest step: into proposal (12/40 (30.0%))
 }
 
-func ExampleFunnel_Conversions() {
-	f := funnel.MustNew("lead", "qualified", "meeting", "proposal", "won")
-	c, err := f.Conversions([]int64{200, 80, 40, 12, 6}, nil)
+// Plain counts with deals still open: 50 leads and 10 qualified deals have
+// not had their chance yet. The naive step counts them as failures; the
+// resolved step leaves them out, and none of them is counted as lost.
+func ExampleNewTable() {
+	f := funnel.MustNew("lead", "qualified", "won")
+	c, err := funnel.FromReached(f, []int64{200, 60, 20}, []int64{50, 10, 0})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, s := range c.Stages[1:] {
-		fmt.Printf("%-9s %3d of %3d = %.2f  lost %3d (%.0f%%)\n", s.Stage, s.Step.K, s.Step.N, s.Step.Value(), s.Lost, 100*s.LostShare)
+	t, err := funnel.NewTable(f, c, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
 	}
-	fmt.Printf("overall %.2f\n", c.Overall().Value())
+	for _, s := range t.Stages[1:] {
+		fmt.Printf("%-9s naive %v  resolved %v  lost %d\n", s.Stage, s.Step, s.Resolved, s.Lost)
+	}
+	fmt.Printf("overall %v\n", t.Overall)
 	// Output:
-	// qualified  80 of 200 = 0.40  lost 120 (60%)
-	// meeting    40 of  80 = 0.50  lost  40 (50%)
-	// proposal   12 of  40 = 0.30  lost  28 (70%)
-	// won         6 of  12 = 0.50  lost   6 (50%)
-	// overall 0.03
+	// qualified naive 60/200 (30.0%)  resolved 60/150 (40.0%)  lost 90
+	// won       naive 20/60 (33.3%)  resolved 20/50 (40.0%)  lost 30
+	// overall 20/200 (10.0%)
 }
 
 // Money per stage at an average deal value, and the gap to a benchmark
 // funnel given as step rates: 20 more qualified leads and 4 more
 // proposals at the benchmark's rates.
-func ExampleFunnel_Conversions_benchmark() {
+func ExampleNewTable_benchmark() {
 	f := funnel.MustNew("lead", "qualified", "meeting", "proposal", "won")
-	c, err := f.Conversions([]int64{200, 80, 40, 12, 6}, &funnel.ConversionOptions{
+	c, err := funnel.FromReached(f, []int64{200, 80, 40, 12, 6}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	t, err := funnel.NewTable(f, c, &funnel.TableOptions{
 		Value:          decimal.NewNullDecimal(decimal.RequireFromString("12500")),
 		BenchmarkRates: []float64{0.5, 0.5, 0.4, 0.5},
 	})
@@ -73,10 +84,10 @@ func ExampleFunnel_Conversions_benchmark() {
 		fmt.Println(err)
 		return
 	}
-	for _, s := range c.Stages {
+	for _, s := range t.Stages {
 		fmt.Printf("%-9s %12s", s.Stage, s.Money.Decimal.StringFixed(2))
-		if s.Gap.Valid {
-			fmt.Printf("  %+5.1f points  %+3.0f deals", 100*s.Gap.Points, s.Gap.Shortfall)
+		if s.Gap != nil {
+			fmt.Printf("  %+5.1f points  %+3.0f deals", 100*s.Gap.Points.Float64, s.Gap.Shortfall.Float64)
 		}
 		fmt.Println()
 	}
@@ -164,14 +175,19 @@ func ExampleFunnel_Reverse() {
 }
 
 // Step rates measured from counts feed the reverse funnel directly.
-func ExampleConversions_StepRates() {
+func ExampleTable_Rates() {
 	f := funnel.MustNew("lead", "qualified", "meeting", "proposal", "won")
-	c, err := f.Conversions([]int64{200, 80, 40, 12, 6}, nil)
+	c, err := funnel.FromReached(f, []int64{200, 80, 40, 12, 6}, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	r, err := f.Reverse("proposal", 30, c.StepRates())
+	t, err := funnel.NewTable(f, c, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := f.Reverse("proposal", 30, t.Rates())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -105,14 +105,15 @@ func (f Funnel) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a JSON array of stage names, with the checks of
-// [New]. As encoding/json does for other types, null leaves f unchanged, so
+// [New]; a document that is not an array of strings is a *[InputError]
+// wrapping [ErrOutOfRange]. As encoding/json does for other types, null leaves f unchanged, so
 // a zero Funnel round-trips.
 func (f *Funnel) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
 	var s []string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if err := decodeJSON(b, &s, "funnel"); err != nil {
 		return err
 	}
 	g, err := New(s...)

@@ -201,14 +201,17 @@ func TestFunnelJSON(t *testing.T) {
 			t.Errorf("Unmarshal(%s) error = %v, want %v", tt.in, err, tt.want)
 		}
 	}
+	// Malformed documents are errors of the module's family, naming the
+	// input, not encoding/json's.
+	// (json.Unmarshal checks a document's syntax before it calls the
+	// method, so the method is called directly here.)
 	var g Funnel
-	var syn *json.SyntaxError
-	if err := json.Unmarshal([]byte(`["a",`), &g); !errors.As(err, &syn) {
-		t.Errorf("Unmarshal of truncated JSON error = %v, want a *json.SyntaxError", err)
-	}
-	var typ *json.UnmarshalTypeError
-	if err := json.Unmarshal([]byte(`{"a":1}`), &g); !errors.As(err, &typ) {
-		t.Errorf("Unmarshal of an object error = %v, want a *json.UnmarshalTypeError", err)
+	for _, in := range []string{`["a",`, `{"a":1}`, `[1,2]`, `"a"`} {
+		err := g.UnmarshalJSON([]byte(in))
+		var ie *InputError
+		if !errors.Is(err, ErrOutOfRange) || !errors.As(err, &ie) || ie.Name != "funnel" {
+			t.Errorf("Unmarshal(%s) error = %v, want a *InputError naming funnel wrapping ErrOutOfRange", in, err)
+		}
 	}
 }
 
@@ -340,9 +343,59 @@ func TestNewRate(t *testing.T) {
 }
 
 func TestRateJSON(t *testing.T) {
-	b, err := json.Marshal(Rate{6, 20})
-	if err != nil || string(b) != `{"k":6,"n":20}` {
-		t.Errorf("Marshal(6 of 20) = %s, %v", b, err)
+	// A rate carries its counts and its value; with no trials the value is
+	// null, never 0 or NaN.
+	for _, tt := range []struct {
+		r    Rate
+		want string
+	}{
+		{Rate{6, 20}, `{"k":6,"n":20,"value":0.3}`},
+		{Rate{0, 0}, `{"k":0,"n":0,"value":null}`},
+		{Rate{3, 3}, `{"k":3,"n":3,"value":1}`},
+	} {
+		b, err := json.Marshal(tt.r)
+		if err != nil || string(b) != tt.want {
+			t.Errorf("Marshal(%v) = %s, %v; want %s", tt.r, b, err, tt.want)
+		}
+		var back Rate
+		if err := json.Unmarshal(b, &back); err != nil || back != tt.r {
+			t.Errorf("Unmarshal(%s) = %v, %v", b, back, err)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		want error
+	}{
+		{`{"k":7,"n":6}`, ErrKExceedsN},
+		{`{"k":-1,"n":6}`, ErrNegativeCount},
+		{`{"k":"one","n":6}`, ErrOutOfRange},
+		{`[1,2]`, ErrOutOfRange},
+		{`{"k":1,"n":1e30}`, ErrOutOfRange},
+	} {
+		var r Rate
+		if err := json.Unmarshal([]byte(tt.in), &r); !errors.Is(err, tt.want) {
+			t.Errorf("Unmarshal(%s) error = %v, want %v", tt.in, err, tt.want)
+		}
+	}
+	// Ratios likewise, and may pass 1.
+	for _, tt := range []struct {
+		r    Ratio
+		want string
+	}{
+		{Ratio{42, 6}, `{"num":42,"den":6,"value":7}`},
+		{Ratio{3, 0}, `{"num":3,"den":0,"value":null}`},
+	} {
+		b, err := json.Marshal(tt.r)
+		if err != nil || string(b) != tt.want {
+			t.Errorf("Marshal(%v) = %s, %v; want %s", tt.r, b, err, tt.want)
+		}
+		var back Ratio
+		if err := json.Unmarshal(b, &back); err != nil || back != tt.r {
+			t.Errorf("Unmarshal(%s) = %v, %v", b, back, err)
+		}
+	}
+	if _, err := NewRatio(-1, 2); !errors.Is(err, ErrNegativeCount) {
+		t.Errorf("NewRatio(-1, 2) error = %v, want ErrNegativeCount", err)
 	}
 }
 
@@ -625,8 +678,8 @@ func TestBadInput(t *testing.T) {
 		call func() error
 		want error
 	}{
-		{"negative count", func() error { _, err := f.Conversions([]int64{200, -80, 40, 12, 6}, nil); return err }, ErrNegativeCount},
-		{"later stage above an earlier one", func() error { _, err := f.Conversions([]int64{200, 80, 40, 50, 6}, nil); return err }, ErrCountsRise},
+		{"negative count", func() error { _, err := FromReached(f, []int64{200, -80, 40, 12, 6}, nil); return err }, ErrNegativeCount},
+		{"later stage above an earlier one", func() error { _, err := FromReached(f, []int64{200, 80, 40, 50, 6}, nil); return err }, ErrCountsRise},
 		{"k > n", func() error { _, err := NewRate(7, 6); return err }, ErrKExceedsN},
 		{"k > n in a team", func() error { _, err := Shrink([]Rate{{7, 6}}); return err }, ErrKExceedsN},
 		{"NaN target", func() error { _, err := f.Reverse("won", nan, steps); return err }, ErrNotFinite},
@@ -635,14 +688,15 @@ func TestBadInput(t *testing.T) {
 		{"NaN cycle", func() error { _, err := ArrivalsPerDay(6, nan); return err }, ErrNotFinite},
 		{"rate above 1", func() error { _, err := f.Reverse("won", 10, []float64{0.4, 1.01, 0.3, 0.5}); return err }, ErrRateRange},
 		{"rate below 0", func() error {
-			_, err := f.Conversions([]int64{4, 3, 2, 1, 0}, &ConversionOptions{BenchmarkRates: []float64{-0.1, 0.5, 0.5, 0.5}})
+			c, _ := FromReached(f, []int64{4, 3, 2, 1, 0}, nil)
+			_, err := NewTable(f, c, &TableOptions{BenchmarkRates: []float64{-0.1, 0.5, 0.5, 0.5}})
 			return err
 		}, ErrRateRange},
 		{"zero rate on the reverse path", func() error { _, err := f.Reverse("won", 10, []float64{0.4, 0, 0.3, 0.5}); return err }, ErrZeroRate},
 		{"unknown stage", func() error { _, err := f.Reverse("closed", 10, steps); return err }, ErrUnknownStage},
 		{"unknown stage index", func() error { _, err := f.Index("Won"); return err }, ErrUnknownStage},
 		{"empty funnel", func() error { _, err := New(); return err }, ErrEmptyFunnel},
-		{"empty funnel conversions", func() error { _, err := (Funnel{}).Conversions(nil, nil); return err }, ErrEmptyFunnel},
+		{"empty funnel table", func() error { _, err := NewTable(Funnel{}, Counts{}, nil); return err }, ErrEmptyFunnel},
 		{"empty funnel reverse", func() error { _, err := (Funnel{}).Reverse("won", 1, nil); return err }, ErrEmptyFunnel},
 		{"duplicate-named funnel", func() error { _, err := New("lead", "won", "lead"); return err }, ErrDuplicateStage},
 		{"blank name", func() error { _, err := New("lead", " ", "won"); return err }, ErrBlankStage},
@@ -651,7 +705,7 @@ func TestBadInput(t *testing.T) {
 		{"confidence 0", func() error { _, err := (Rate{6, 20}).Jeffreys(0); return err }, ErrOutOfRange},
 		{"confidence 1", func() error { _, err := (Rate{6, 20}).Wilson(1); return err }, ErrOutOfRange},
 		{"zero cycle", func() error { _, err := ArrivalsPerDay(6, 0); return err }, ErrOutOfRange},
-		{"counts of the wrong length", func() error { _, err := f.Conversions([]int64{200, 80}, nil); return err }, ErrLengthMismatch},
+		{"counts of the wrong length", func() error { _, err := FromReached(f, []int64{200, 80}, nil); return err }, ErrLengthMismatch},
 		{"rates of the wrong length", func() error { _, err := f.Reverse("won", 10, steps[:2]); return err }, ErrLengthMismatch},
 		{"no data to shrink", func() error { _, err := Shrink(nil); return err }, ErrNoData},
 	}

@@ -119,6 +119,13 @@ func CheckAmount(d decimal.Decimal) error {
 	return nil
 }
 
+// AmountReason returns nil when d can be used as an amount of money, and
+// otherwise the bare reason, wrapping [ErrNegativeAmount] or
+// [ErrOutOfRange], with no package prefix and no name: for an error of
+// another package that names the amount's place itself, such as a
+// *[InputError] naming "before[\"A\"].amount" or a crm row's cell.
+func AmountReason(d decimal.Decimal) error { return checkAmount(d) }
+
 // checkAmount is [CheckAmount] without the package prefix, for errors
 // that name the amount's place themselves.
 func checkAmount(d decimal.Decimal) error {

@@ -100,11 +100,7 @@ func TestReverse(t *testing.T) {
 // forward again: the whole volumes, converted at the same rates, reach at
 // least the target at every stage.
 func TestReverseRoundTrip(t *testing.T) {
-	c, err := salesFunnel.Conversions([]int64{200, 80, 40, 12, 6}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rates := c.StepRates()
+	rates := closedTable(t, salesFunnel, []int64{200, 80, 40, 12, 6}, nil).Rates()
 	for _, target := range []float64{1, 6, 10, 33, 100, 12345} {
 		r, err := salesFunnel.Reverse("won", target, rates)
 		if err != nil {

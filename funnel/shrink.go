@@ -65,23 +65,14 @@ func (f FitReason) String() string {
 	return "FitReason(" + strconv.Itoa(int(f)) + ")"
 }
 
-// MarshalText encodes the reason as its [FitReason.String].
-func (f FitReason) MarshalText() ([]byte, error) {
-	if f < FitMoments || f > FitWideSpread {
-		return nil, fmt.Errorf("funnel: %w: fit reason %d", ErrOutOfRange, int8(f))
-	}
-	return []byte(f.String()), nil
-}
+// MarshalText encodes the reason as its [FitReason.String]; a value out of
+// range is a *[InputError] wrapping [ErrOutOfRange].
+func (f FitReason) MarshalText() ([]byte, error) { return marshalEnum("fit reason", f, FitWideSpread) }
 
-// UnmarshalText decodes a name written by [FitReason.MarshalText].
+// UnmarshalText decodes a name written by [FitReason.MarshalText];
+// anything else is a *[InputError] wrapping [ErrOutOfRange].
 func (f *FitReason) UnmarshalText(b []byte) error {
-	for r := FitMoments; r <= FitWideSpread; r++ {
-		if string(b) == r.String() {
-			*f = r
-			return nil
-		}
-	}
-	return &InputError{Name: "fit reason", Value: strconv.Quote(string(b)), Err: ErrOutOfRange}
+	return unmarshalEnum("fit reason", b, f, FitWideSpread)
 }
 
 // Prior is the Beta(Alpha, Beta) distribution of true rates across a set

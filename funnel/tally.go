@@ -1,12 +1,19 @@
 package funnel
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"iter"
+	"math"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/funnelmath/funnelmath/internal/dec"
+	"github.com/funnelmath/funnelmath/internal/key"
+
+	"github.com/funnelmath/funnelmath/internal/num"
 	"github.com/shopspring/decimal"
 )
 
@@ -105,42 +112,137 @@ func (c Counts) Clone() Counts {
 	return d
 }
 
-// add adds the counts of g to c, which have the same number of stages,
-// leaving out the money, which a [group] keeps.
-func (c *Counts) add(g *Counts) {
-	c.Deals += g.Deals
-	c.Won += g.Won
-	c.Lost += g.Lost
-	c.Open += g.Open
-	c.LostNoStage += g.LostNoStage
-	for k := range c.Reached {
-		c.Reached[k] += g.Reached[k]
-		c.Entered[k] += g.Entered[k]
-		c.EnteredBoth[k] += g.EnteredBoth[k]
-		c.OpenAt[k] += g.OpenAt[k]
-		c.StrictPending[k] += g.StrictPending[k]
-		c.LostAt[k] += g.LostAt[k]
-		c.StageTime[k].Merge(g.StageTime[k])
-		c.WonToClose[k].Merge(g.WonToClose[k])
+// UnmarshalJSON decodes counts as [json.Marshal] writes them, naming the
+// field of any value that cannot be decoded (a *[InputError] wrapping
+// [ErrOutOfRange] or a decoder's sentinel, such as "won_amount" or
+// "stage_time[2].days[0].count"). It does not run [Counts.Check]: a
+// decoder of a whole aggregate, such as [Tally.UnmarshalJSON], does.
+func (c *Counts) UnmarshalJSON(b []byte) error {
+	var d Counts
+	var amounts []jsonAmount
+	var won, open jsonAmount
+	err := decodeObject(b, "counts", map[string]any{
+		"key": &d.Key, "deals": &d.Deals, "won": &d.Won, "lost": &d.Lost, "open": &d.Open,
+		"reached": &d.Reached, "entered": &d.Entered, "entered_both": &d.EnteredBoth, "open_at": &d.OpenAt,
+		"strict_pending": &d.StrictPending, "lost_at": &d.LostAt, "lost_no_stage": &d.LostNoStage,
+		"amount_reached": &amounts, "no_amount": &d.NoAmount, "won_amount": &won, "won_with_amount": &d.WonWithAmount,
+		"open_amount": &open, "open_with_amount": &d.OpenWithAmount, "won_cycle": &d.WonCycle, "lost_cycle": &d.LostCycle,
+		"stage_time": &d.StageTime, "won_to_close": &d.WonToClose,
+	})
+	if err != nil {
+		return err
 	}
-	c.NoAmount += g.NoAmount
-	c.WonWithAmount += g.WonWithAmount
-	c.OpenWithAmount += g.OpenWithAmount
-	c.WonCycle.Merge(g.WonCycle)
-	c.LostCycle.Merge(g.LostCycle)
+	if amounts != nil {
+		d.AmountReached = make([]decimal.Decimal, len(amounts))
+		for k, a := range amounts {
+			d.AmountReached[k] = a.d
+		}
+	}
+	d.WonAmount, d.OpenAmount = won.d, open.d
+	*c = d
+	return nil
 }
 
-// Check verifies the invariants of c: no count is negative, Won + Lost +
-// Open = Deals, Reached never rises down the funnel, every strict count is
-// at most its implied one, and the per-stage slices are all of the same
-// length. It returns a *[StageError] or *[InputError] wrapping
-// [ErrNegativeCount], [ErrCountsRise], [ErrLengthMismatch] or
-// [ErrOutOfRange].
+// jsonAmount decodes an amount of money, checked with [CheckAmount]
+// before any arithmetic is done on it, so that "1e-2147483647" or "1e999999"
+// is an error naming the field, not a decimal that later overflows.
+type jsonAmount struct{ d decimal.Decimal }
+
+func (a *jsonAmount) UnmarshalJSON(b []byte) error {
+	if err := a.d.UnmarshalJSON(b); err != nil {
+		return &InputError{Value: string(b), Err: fmt.Errorf("%w: not a decimal amount", ErrOutOfRange)}
+	}
+	if err := checkAmount(a.d); err != nil {
+		return &InputError{Value: string(b), Err: err}
+	}
+	return nil
+}
+
+// scalars returns pointers to the counts of c that are not per stage.
+func (c *Counts) scalars() [8]*int64 {
+	return [8]*int64{&c.Deals, &c.Won, &c.Lost, &c.Open, &c.LostNoStage, &c.NoAmount, &c.WonWithAmount, &c.OpenWithAmount}
+}
+
+// perStage returns the per-stage counts of c.
+func (c *Counts) perStage() [6][]int64 {
+	return [6][]int64{c.Reached, c.Entered, c.EnteredBoth, c.OpenAt, c.StrictPending, c.LostAt}
+}
+
+// canAdd reports, as a *InputError wrapping [ErrOutOfRange], a sum of c
+// and g (which have the same number of stages) that would pass an int64.
+// Every count of valid Counts is at most its Deals (built by Add, or
+// checked by [Counts.Check] when decoded), so the sum of Deals bounds them
+// all; a distribution's seconds are at most its count times the longest
+// duration, so its count bounds them while it is below maxSafeObs.
+func (c *Counts) canAdd(g *Counts) error {
+	if _, ok := num.Add(c.Deals, g.Deals); !ok {
+		return &InputError{Name: "deals", Value: fmt.Sprintf("%d + %d", c.Deals, g.Deals), Err: fmt.Errorf("%w: a count past an int64", ErrOutOfRange)}
+	}
+	fits := func(p, q *Durations) bool {
+		if p.n+q.n < maxSafeObs && p.n >= 0 && q.n >= 0 {
+			return true
+		}
+		_, ok1 := num.Add(p.n, q.n)
+		_, ok2 := num.Add(p.seconds, q.seconds)
+		return ok1 && ok2
+	}
+	ok := fits(&c.WonCycle, &g.WonCycle) && fits(&c.LostCycle, &g.LostCycle)
+	for k := range c.StageTime {
+		ok = ok && fits(&c.StageTime[k], &g.StageTime[k]) && fits(&c.WonToClose[k], &g.WonToClose[k])
+	}
+	if !ok {
+		return &InputError{Name: "durations", Err: fmt.Errorf("%w: a sum of durations past an int64", ErrOutOfRange)}
+	}
+	return nil
+}
+
+// maxSafeObs is a count of observations whose seconds, each at most
+// [MaxDurationDays] days, cannot pass an int64 when summed.
+const maxSafeObs = math.MaxInt64 / ((maxDays + 1) * secondsPerDay)
+
+// add adds the counts of g to c, which have the same number of stages and
+// passed [Counts.canAdd], leaving out the money, which a [group] keeps.
+func (c *Counts) add(g *Counts) {
+	a, b := c.scalars(), g.scalars()
+	for i := range a {
+		*a[i] += *b[i]
+	}
+	x, y := c.perStage(), g.perStage()
+	for i := range x {
+		for k := range x[i] {
+			x[i][k] += y[i][k]
+		}
+	}
+	// canAdd checked the sums of the distributions.
+	c.WonCycle.merge(&g.WonCycle)
+	c.LostCycle.merge(&g.LostCycle)
+	for k := range c.StageTime {
+		c.StageTime[k].merge(&g.StageTime[k])
+		c.WonToClose[k].merge(&g.WonToClose[k])
+	}
+}
+
+// Check verifies the invariants of c, as a decoder must for counts that
+// come from outside: the per-stage slices have one entry per stage; no
+// count is negative; Won + Lost + Open = Deals; Reached never rises down
+// the funnel and the last stage's count is Won; every strict count is at
+// most its implied one; the deals open and lost by stage add up to Open
+// and Lost; the counts of deals with an amount are at most the deals they
+// count; money is never negative and within [AmountInRange]; and every
+// distribution counts no more observations than its deals allow (a won
+// cycle per won deal, a lost cycle per lost deal, a time to win per won
+// deal and stage). It returns a *[StageError] or *[InputError] naming the
+// field, wrapping [ErrNegativeCount], [ErrNegativeAmount], [ErrCountsRise],
+// [ErrLengthMismatch] or [ErrOutOfRange].
 func (c Counts) Check() error {
 	n := len(c.Reached)
-	for _, l := range []int{len(c.Entered), len(c.EnteredBoth), len(c.OpenAt), len(c.StrictPending), len(c.LostAt), len(c.AmountReached), len(c.StageTime), len(c.WonToClose)} {
-		if l != n {
-			return &InputError{Name: "counts", Value: fmt.Sprintf("%d and %d stages", n, l), Err: ErrLengthMismatch}
+	for _, f := range []struct {
+		name string
+		l    int
+	}{{"entered", len(c.Entered)}, {"entered_both", len(c.EnteredBoth)}, {"open_at", len(c.OpenAt)}, {"strict_pending", len(c.StrictPending)},
+		{"lost_at", len(c.LostAt)}, {"amount_reached", len(c.AmountReached)}, {"stage_time", len(c.StageTime)}, {"won_to_close", len(c.WonToClose)}} {
+		if f.l != n {
+			return &InputError{Name: f.name, Value: fmt.Sprintf("%d entries", f.l), Err: fmt.Errorf("%w: reached has %d", ErrLengthMismatch, n)}
 		}
 	}
 	for _, v := range []struct {
@@ -151,29 +253,106 @@ func (c Counts) Check() error {
 			return countErr(v.name, v.v, ErrNegativeCount)
 		}
 	}
-	if c.Won+c.Lost+c.Open != c.Deals {
-		return &InputError{Name: "counts", Value: fmt.Sprintf("won %d + lost %d + open %d != deals %d", c.Won, c.Lost, c.Open, c.Deals), Err: ErrOutOfRange}
+	if s, ok := num.Add(c.Won, c.Lost); !ok || s > c.Deals || c.Open != c.Deals-s {
+		return &InputError{Name: "deals", Value: fmt.Sprint(c.Deals), Err: fmt.Errorf("%w: won %d + lost %d + open %d", ErrOutOfRange, c.Won, c.Lost, c.Open)}
 	}
-	prev := c.Deals
+	stage := func(k int, name string, err error) error {
+		return &StageError{Input: name, Index: k, Err: err}
+	}
+	prev := c.Deals - c.LostNoStage
+	for k, r := range c.Reached {
+		switch {
+		case r < 0:
+			return stage(k, "reached", fmt.Errorf("%w: %d", ErrNegativeCount, r))
+		case r > prev:
+			return stage(k, "reached", fmt.Errorf("%w: %d after %d", ErrCountsRise, r, prev))
+		}
+		prev = r
+	}
 	var openAt, lostAt int64
 	for k := range n {
-		for _, v := range []int64{c.Reached[k], c.Entered[k], c.EnteredBoth[k], c.OpenAt[k], c.StrictPending[k], c.LostAt[k]} {
-			if v < 0 {
-				return &StageError{Index: k, Err: fmt.Errorf("%w: %d", ErrNegativeCount, v)}
+		for _, v := range []struct {
+			name string
+			v    int64
+		}{{"entered", c.Entered[k]}, {"entered_both", c.EnteredBoth[k]}, {"open_at", c.OpenAt[k]}, {"strict_pending", c.StrictPending[k]}, {"lost_at", c.LostAt[k]}} {
+			if v.v < 0 {
+				return stage(k, v.name, fmt.Errorf("%w: %d", ErrNegativeCount, v.v))
 			}
 		}
-		if c.Reached[k] > prev {
-			return &StageError{Index: k, Err: fmt.Errorf("%w: %d after %d", ErrCountsRise, c.Reached[k], prev)}
+		switch {
+		case c.Entered[k] > c.Reached[k]:
+			return stage(k, "entered", fmt.Errorf("%w: %d above reached %d", ErrCountsRise, c.Entered[k], c.Reached[k]))
+		case c.EnteredBoth[k] > c.Entered[k] || (k+1 < n && c.EnteredBoth[k] > c.Entered[k+1]) || (k+1 == n && c.EnteredBoth[k] != 0):
+			return stage(k, "entered_both", fmt.Errorf("%w: %d above the deals that entered the stage or the next", ErrCountsRise, c.EnteredBoth[k]))
+		case c.StrictPending[k] > c.Entered[k]:
+			return stage(k, "strict_pending", fmt.Errorf("%w: %d above entered %d", ErrCountsRise, c.StrictPending[k], c.Entered[k]))
 		}
-		prev = c.Reached[k]
-		if c.Entered[k] > c.Reached[k] || c.EnteredBoth[k] > c.Entered[k] || c.StrictPending[k] > c.Entered[k] {
-			return &StageError{Index: k, Err: fmt.Errorf("%w: strict counts above implied", ErrCountsRise)}
+		var ok1, ok2 bool
+		openAt, ok1 = num.Add(openAt, c.OpenAt[k])
+		lostAt, ok2 = num.Add(lostAt, c.LostAt[k])
+		if !ok1 || !ok2 {
+			return stage(k, "open_at", fmt.Errorf("%w: sum past an int64", ErrOutOfRange))
 		}
-		openAt += c.OpenAt[k]
-		lostAt += c.LostAt[k]
 	}
-	if n > 0 && (openAt != c.Open || lostAt+c.LostNoStage != c.Lost || c.Reached[n-1] != c.Won || c.Reached[0] > c.Deals-c.LostNoStage) {
-		return &InputError{Name: "counts", Value: fmt.Sprintf("open by stage %d of %d, lost by stage %d of %d, reached last %d of won %d", openAt, c.Open, lostAt, c.Lost, c.Reached[n-1], c.Won), Err: ErrOutOfRange}
+	if n > 0 {
+		switch {
+		case openAt != c.Open:
+			return &InputError{Name: "open_at", Value: fmt.Sprint(openAt), Err: fmt.Errorf("%w: open is %d", ErrOutOfRange, c.Open)}
+		case lostAt != c.Lost-c.LostNoStage:
+			return &InputError{Name: "lost_at", Value: fmt.Sprint(lostAt), Err: fmt.Errorf("%w: lost is %d, of which %d at no stage", ErrOutOfRange, c.Lost, c.LostNoStage)}
+		case c.Reached[n-1] != c.Won:
+			return &InputError{Name: "reached", Value: fmt.Sprint(c.Reached[n-1]), Err: fmt.Errorf("%w: the last stage's count must be won, %d", ErrOutOfRange, c.Won)}
+		case c.Reached[0] != c.Deals-c.LostNoStage:
+			return &InputError{Name: "reached", Value: fmt.Sprint(c.Reached[0]), Err: fmt.Errorf("%w: the first stage's count must be the deals with a stage, %d", ErrOutOfRange, c.Deals-c.LostNoStage)}
+		}
+	}
+	switch {
+	case c.NoAmount > c.Deals:
+		return countErr("no_amount", c.NoAmount, fmt.Errorf("%w: above deals %d", ErrCountsRise, c.Deals))
+	case c.WonWithAmount > c.Won:
+		return countErr("won_with_amount", c.WonWithAmount, fmt.Errorf("%w: above won %d", ErrCountsRise, c.Won))
+	case c.OpenWithAmount > c.Open:
+		return countErr("open_with_amount", c.OpenWithAmount, fmt.Errorf("%w: above open %d", ErrCountsRise, c.Open))
+	case c.WonWithAmount+c.OpenWithAmount > c.Deals-c.NoAmount:
+		return countErr("no_amount", c.NoAmount, fmt.Errorf("%w: more deals with an amount than deals", ErrCountsRise))
+	}
+	for _, m := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"won_amount", c.WonAmount}, {"open_amount", c.OpenAmount}} {
+		if err := checkAmount(m.v); err != nil {
+			return &InputError{Name: m.name, Value: m.v.String(), Err: err}
+		}
+	}
+	for k, a := range c.AmountReached {
+		if err := checkAmount(a); err != nil {
+			return &StageError{Input: "amount_reached", Index: k, Err: err}
+		}
+	}
+	if c.WonWithAmount == 0 && !c.WonAmount.IsZero() {
+		return &InputError{Name: "won_amount", Value: c.WonAmount.String(), Err: fmt.Errorf("%w: no won deal has an amount", ErrOutOfRange)}
+	}
+	if c.OpenWithAmount == 0 && !c.OpenAmount.IsZero() {
+		return &InputError{Name: "open_amount", Value: c.OpenAmount.String(), Err: fmt.Errorf("%w: no open deal has an amount", ErrOutOfRange)}
+	}
+	for _, d := range []struct {
+		name string
+		n    int64
+		max  int64
+	}{{"won_cycle", c.WonCycle.n, c.Won}, {"lost_cycle", c.LostCycle.n, c.Lost}} {
+		if d.n > d.max {
+			return countErr(d.name+".n", d.n, fmt.Errorf("%w: above the %d deals it measures", ErrCountsRise, d.max))
+		}
+	}
+	for k, h := range c.WonToClose {
+		if h.n > c.Won {
+			return &StageError{Input: "won_to_close", Index: k, Err: fmt.Errorf("%w: %d observations for %d won deals", ErrCountsRise, h.n, c.Won)}
+		}
+	}
+	for k, h := range c.StageTime {
+		if h.n > 0 && (c.Entered[k] == 0 || k == n-1) {
+			return &StageError{Input: "stage_time", Index: k, Err: fmt.Errorf("%w: %d visits to a stage no deal entered or the won stage", ErrCountsRise, h.n)}
+		}
 	}
 	return nil
 }
@@ -202,13 +381,16 @@ func (c Counts) WinProbability(k int) Rate {
 }
 
 // AvgWon returns the mean amount of the won deals that have an amount,
-// WonAmount / WonWithAmount rounded to 16 decimal places, and false when
-// no won deal has one.
-func (c Counts) AvgWon() (decimal.Decimal, bool) {
-	if c.WonWithAmount == 0 {
-		return decimal.Decimal{}, false
+// WonAmount / WonWithAmount rounded half to even to [MaxAmountPlaces]
+// decimal places (exact when the quotient has fewer), so that it is a
+// valid amount for every function that takes one; not Valid when no won
+// deal has an amount.
+func (c Counts) AvgWon() decimal.NullDecimal {
+	if c.WonWithAmount <= 0 {
+		return decimal.NullDecimal{}
 	}
-	return c.WonAmount.DivRound(decimal.NewFromInt(c.WonWithAmount), 16), true
+	q, _ := dec.QuoPlaces(c.WonAmount, decimal.NewFromInt(c.WonWithAmount), MaxAmountPlaces)
+	return decimal.NewNullDecimal(q)
 }
 
 // ReachedBy returns the count of deals at each stage under the rule: a
@@ -218,56 +400,6 @@ func (c Counts) ReachedBy(rule Reach) []int64 {
 		return slices.Clone(c.Entered)
 	}
 	return slices.Clone(c.Reached)
-}
-
-// Step is the conversion from one stage to the next.
-type Step struct {
-	From string `json:"from"`
-	To   string `json:"to"`
-	// Naive is the deals that reached To of those that reached From.
-	Naive Rate `json:"naive"`
-	// Resolved leaves out of the denominator the deals still open at
-	// From, which have not had their chance to convert (right-censoring).
-	Resolved Rate `json:"resolved"`
-	// Pending is the number of open deals left out: Naive.N − Resolved.N.
-	Pending int64 `json:"pending"`
-}
-
-// Steps returns the conversion between each pair of consecutive stages of
-// f, naive and resolved, under the rule. With the [Implied] rule,
-//
-//	Naive(k)    = Reached[k+1] / Reached[k]
-//	Resolved(k) = Reached[k+1] / (Reached[k] − OpenAt[k])
-//
-// and with [Strict] the numerator is EnteredBoth[k], the denominator
-// Entered[k], less StrictPending[k] when resolved. It returns an error
-// wrapping [ErrLengthMismatch] when c does not have one entry per stage of
-// f.
-func Steps(f Funnel, c Counts, rule Reach) ([]Step, error) {
-	n := f.Len()
-	if n == 0 {
-		return nil, &StageError{Index: -1, Err: ErrEmptyFunnel}
-	}
-	if len(c.Reached) != n || len(c.Entered) != n || len(c.EnteredBoth) != n || len(c.OpenAt) != n || len(c.StrictPending) != n {
-		return nil, &InputError{Name: "counts", Value: fmt.Sprintf("%d stages for a funnel of %d", len(c.Reached), n), Err: ErrLengthMismatch}
-	}
-	steps := make([]Step, n-1)
-	for k := range n - 1 {
-		var num, den, pending int64
-		if rule == Strict {
-			num, den, pending = c.EnteredBoth[k], c.Entered[k], c.StrictPending[k]
-		} else {
-			num, den, pending = c.Reached[k+1], c.Reached[k], c.OpenAt[k]
-		}
-		steps[k] = Step{
-			From:     f.Stage(k),
-			To:       f.Stage(k + 1),
-			Naive:    Rate{K: num, N: den},
-			Resolved: Rate{K: num, N: den - pending},
-			Pending:  pending,
-		}
-	}
-	return steps, nil
 }
 
 // group is the store of one group of a Tally: its Counts, whose money
@@ -309,7 +441,8 @@ func groupOf(c Counts) *group {
 	return g
 }
 
-// add adds the group h, of the same number of stages.
+// add adds the group h, of the same number of stages, which passed
+// [Counts.canAdd].
 func (g *group) add(h *group) {
 	g.c.add(&h.c)
 	for k := range g.amount {
@@ -347,7 +480,9 @@ func (g *group) counts() Counts {
 //
 // A Tally is not safe for concurrent Add or Merge; give each goroutine its
 // own and merge them. Its read methods may run concurrently with each
-// other.
+// other. The zero Tally and a nil *Tally have no funnel: Add and Merge
+// return an error wrapping [ErrEmptyFunnel], and the read methods return
+// nothing.
 type Tally struct {
 	funnel Funnel
 	by     []string
@@ -359,64 +494,124 @@ type Tally struct {
 // attributes (see [Deal.Attr]): none for one group of all deals, "owner"
 // for one group per owner, "owner" and "segment" for one per pair. A deal
 // without a grouping attribute falls in the group whose value is "".
+// Distinct tuples of values are distinct groups, whatever bytes the values
+// hold.
 func NewTally(f Funnel, by ...string) *Tally {
 	return &Tally{funnel: f, by: slices.Clone(by), groups: make(map[string]*group)}
 }
 
 // Funnel returns the tally's funnel.
-func (t *Tally) Funnel() Funnel { return t.funnel }
+func (t *Tally) Funnel() Funnel {
+	if t == nil {
+		return Funnel{}
+	}
+	return t.funnel
+}
 
 // By returns a copy of the grouping attributes.
-func (t *Tally) By() []string { return slices.Clone(t.by) }
+func (t *Tally) By() []string {
+	if t == nil {
+		return nil
+	}
+	return slices.Clone(t.by)
+}
 
 // Len returns the number of groups.
-func (t *Tally) Len() int { return len(t.groups) }
+func (t *Tally) Len() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.groups)
+}
 
-const keySep = "\x1f" // the ASCII unit separator, between the values of a key
+// keyOf returns the map key of a group's values: the value itself for a
+// tally grouped by one attribute (a single value cannot run into another),
+// the length-prefixed tuple ([key.Of]) otherwise.
+func (t *Tally) keyOf(values []string) string {
+	if len(values) == 1 {
+		return values[0]
+	}
+	return key.Of(values...)
+}
 
 func (t *Tally) groupFor(d *Deal) *group {
-	var c *group
-	switch len(t.by) {
-	case 0:
-		c = t.groups[""]
-	case 1:
-		c = t.groups[d.Attr(t.by[0])]
-	default:
+	var g *group
+	if len(t.by) == 1 {
+		g = t.groups[d.Attr(t.by[0])]
+	} else {
 		t.key = t.key[:0]
-		for i, a := range t.by {
-			if i > 0 {
-				t.key = append(t.key, keySep...)
-			}
-			t.key = append(t.key, d.Attr(a)...)
+		for _, a := range t.by {
+			t.key = key.Append(t.key, d.Attr(a))
 		}
-		c = t.groups[string(t.key)]
+		g = t.groups[string(t.key)]
 	}
-	if c != nil {
-		return c
+	if g != nil {
+		return g
 	}
-	key := make([]string, len(t.by))
+	k := make([]string, len(t.by))
 	for i, a := range t.by {
-		key[i] = d.Attr(a)
+		k[i] = d.Attr(a)
 	}
-	c = newGroup(t.funnel.Len(), key)
-	t.groups[strings.Join(key, keySep)] = c
-	return c
+	g = newGroup(t.funnel.Len(), k)
+	t.groups[t.keyOf(k)] = g
+	return g
+}
+
+// check reports a tally without a funnel.
+func (t *Tally) check() error {
+	if t == nil || t.funnel.Len() == 0 {
+		return &StageError{Input: "tally", Index: -1, Err: ErrEmptyFunnel}
+	}
+	if t.groups == nil {
+		t.groups = make(map[string]*group)
+	}
+	return nil
 }
 
 // Add adds one deal. It checks the deal with [Deal.Validate] first and
 // returns its error, leaving the tally unchanged, for a deal that is not
-// valid for the tally's funnel. A duration longer than 100,000 days is an
-// error wrapping [ErrOutOfRange]; the deal is then not added.
+// valid for the tally's funnel. A duration longer than [MaxDurationDays]
+// is an error wrapping [ErrOutOfRange], as is a count that would pass an
+// int64; the deal is then not added.
+//
+// Time in stage is measured over the deal's [Deal.Stays]: consecutive
+// events at one stage are one stay.
 //
 // Add does not modify the deal.
 func (t *Tally) Add(d Deal) error {
+	if err := t.check(); err != nil {
+		return err
+	}
 	if err := d.Validate(t.funnel); err != nil {
 		return err
 	}
 	if err := checkDurations(&d); err != nil {
 		return err
 	}
-	t.groupFor(&d).addDeal(&d, t.funnel.Len())
+	g := t.groupFor(&d)
+	if g.c.Deals == math.MaxInt64 {
+		return &DealError{ID: d.ID, Err: fmt.Errorf("%w: the group already counts %d deals", ErrOutOfRange, g.c.Deals)}
+	}
+	g.addDeal(&d, t.funnel.Len())
+	return nil
+}
+
+// AddAll adds every deal of a stream, such as a reader of package
+// funnel/crm yields, and returns the stream's first error (a row that
+// could not be read) or the first error of [Tally.Add], at which it stops.
+// The deals added before an error stay added.
+func (t *Tally) AddAll(deals iter.Seq2[Deal, error]) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	for d, err := range deals {
+		if err != nil {
+			return err
+		}
+		if err := t.Add(d); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -436,7 +631,10 @@ func checkDurations(d *Deal) error {
 	return nil
 }
 
-// addDeal adds a valid deal to g, whose stages number n.
+// addDeal adds a valid deal to g, whose stages number n. Every count of g
+// is at most its Deals, which the caller checked is below the int64 limit,
+// so no count overflows; the durations' sums of seconds cannot overflow
+// before their counts do (each observation is under 2^34 seconds).
 func (g *group) addDeal(d *Deal, n int) {
 	c := &g.c
 	var buf [64]bool
@@ -509,19 +707,28 @@ func (g *group) addDeal(d *Deal, n int) {
 		}
 	}
 	last := n - 1
-	for i, e := range d.Events {
-		if e.Stage == last || e.At.IsZero() {
-			continue
-		}
+	// Time in stage per stay ([Deal.Stays]), walked in place: a run of
+	// events at one stage is one stay from its first known time to the
+	// next run's.
+	ev := d.Events
+	var at time.Time
+	end := len(ev) + 1 // no stay when the deal has no events
+	if len(ev) > 0 {
+		at, end = runAt(ev, 0)
+	}
+	for end <= len(ev) {
+		stage := ev[end-1].Stage
 		var next time.Time
-		if i+1 < len(d.Events) {
-			next = d.Events[i+1].At
+		nextEnd := len(ev) + 1
+		if end < len(ev) {
+			next, nextEnd = runAt(ev, end)
 		} else if d.Outcome == Lost {
 			next = d.Closed
 		}
-		if !next.IsZero() {
-			_ = c.StageTime[e.Stage].Add(next.Sub(e.At))
+		if stage != last && !at.IsZero() && !next.IsZero() {
+			_ = c.StageTime[stage].Add(next.Sub(at))
 		}
+		at, end = next, nextEnd
 	}
 	if d.Outcome == Won && !closed.IsZero() {
 		// reach time of stage k: the first event at k or later.
@@ -538,13 +745,42 @@ func (g *group) addDeal(d *Deal, n int) {
 	}
 }
 
+// runAt returns the start of the stay that begins at ev[i]: the first
+// known time of the run of events at ev[i]'s stage (zero when none is
+// known), and the index just past the run.
+func runAt(ev []Event, i int) (time.Time, int) {
+	at := ev[i].At
+	j := i + 1
+	for j < len(ev) && ev[j].Stage == ev[i].Stage {
+		if at.IsZero() {
+			at = ev[j].At
+		}
+		j++
+	}
+	return at, j
+}
+
 // Merge adds the groups of u to t. The two must have the same funnel and
-// grouping; otherwise it returns an error wrapping [ErrIncompatible] and t
-// is unchanged. Merging tallies of overlapping deals counts the shared
-// deals twice. u is not modified.
+// grouping; otherwise it returns an error wrapping [ErrIncompatible]. A
+// count or sum that would pass an int64 is an error wrapping
+// [ErrOutOfRange]. On an error t is unchanged. Merging tallies of
+// overlapping deals counts the shared deals twice. u is not modified.
 func (t *Tally) Merge(u *Tally) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if u == nil {
+		return &InputError{Name: "merge", Value: "nil tally", Err: ErrIncompatible}
+	}
 	if !t.funnel.Equal(u.funnel) || !slices.Equal(t.by, u.by) {
-		return fmt.Errorf("funnel: merge %v by %q into %v by %q: %w", u.funnel, u.by, t.funnel, t.by, ErrIncompatible)
+		return &InputError{Name: "merge", Value: fmt.Sprintf("%v by %q into %v by %q", u.funnel, u.by, t.funnel, t.by), Err: ErrIncompatible}
+	}
+	for k, g := range u.groups {
+		if c, ok := t.groups[k]; ok {
+			if err := c.c.canAdd(&g.c); err != nil {
+				return err
+			}
+		}
 	}
 	for k, g := range u.groups {
 		c, ok := t.groups[k]
@@ -559,6 +795,9 @@ func (t *Tally) Merge(u *Tally) error {
 
 // Groups returns a copy of the counts of every group, sorted by key.
 func (t *Tally) Groups() []Counts {
+	if t == nil {
+		return nil
+	}
 	out := make([]Counts, 0, len(t.groups))
 	for _, g := range t.groups {
 		out = append(out, g.counts())
@@ -570,16 +809,25 @@ func (t *Tally) Groups() []Counts {
 // Group returns a copy of the counts of the group with the given key
 // values, one per grouping attribute, and whether it exists.
 func (t *Tally) Group(values ...string) (Counts, bool) {
-	c, ok := t.groups[strings.Join(values, keySep)]
-	if !ok || len(values) != len(t.by) {
+	if t == nil || len(values) != len(t.by) {
 		return Counts{}, false
 	}
-	return c.counts(), true
+	g, ok := t.groups[t.keyOf(values)]
+	if !ok {
+		return Counts{}, false
+	}
+	return g.counts(), true
 }
 
 // Total returns the counts of all deals, every group added together, with
-// an empty Key.
-func (t *Tally) Total() Counts {
+// an empty Key. It returns a *[InputError] wrapping [ErrOutOfRange] when a
+// sum passes an int64 (possible only for tallies decoded or merged from
+// near that limit), and one wrapping [ErrEmptyFunnel] for a tally without
+// a funnel.
+func (t *Tally) Total() (Counts, error) {
+	if err := t.check(); err != nil {
+		return Counts{}, err
+	}
 	tot := newGroup(t.funnel.Len(), []string{})
 	keys := make([]string, 0, len(t.groups))
 	for k := range t.groups {
@@ -587,53 +835,125 @@ func (t *Tally) Total() Counts {
 	}
 	slices.Sort(keys) // a fixed order, so decimal sums are reproducible
 	for _, k := range keys {
-		tot.add(t.groups[k])
+		g := t.groups[k]
+		if err := tot.c.canAdd(&g.c); err != nil {
+			return Counts{}, err
+		}
+		tot.add(g)
 	}
-	return tot.counts()
+	return tot.counts(), nil
 }
 
 // tallyJSON is the encoded form of a Tally.
 type tallyJSON struct {
-	Funnel Funnel   `json:"funnel"`
-	By     []string `json:"by"`
-	Groups []Counts `json:"groups"`
+	Funnel Funnel            `json:"funnel"`
+	By     []string          `json:"by"`
+	Groups []json.RawMessage `json:"groups"`
 }
 
-// MarshalJSON encodes the tally with its funnel, grouping and groups
-// (sorted by key), so that a tally made on one machine can be merged on
-// another.
+// MarshalJSON encodes the tally as {"funnel", "by", "groups"}: its funnel,
+// grouping and the [Counts] of every group, sorted by key, so that a tally
+// made on one machine can be merged on another. The money of the groups is
+// exact, never rounded.
 func (t *Tally) MarshalJSON() ([]byte, error) {
+	if t == nil {
+		return []byte("null"), nil
+	}
 	by := t.by
 	if by == nil {
 		by = []string{}
 	}
-	return json.Marshal(tallyJSON{Funnel: t.funnel, By: by, Groups: t.Groups()})
+	var buf bytes.Buffer
+	buf.WriteString(`{"funnel":`)
+	fj, err := json.Marshal(t.funnel)
+	if err != nil {
+		return nil, err
+	}
+	buf.Write(fj)
+	buf.WriteString(`,"by":`)
+	bj, _ := json.Marshal(by)
+	buf.Write(bj)
+	buf.WriteString(`,"groups":[`)
+	for i, c := range t.Groups() {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		cj, err := json.Marshal(c)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(cj)
+	}
+	buf.WriteString("]}")
+	return buf.Bytes(), nil
 }
 
 // UnmarshalJSON decodes a tally written by [Tally.MarshalJSON], checking
-// every group with [Counts.Check] and that keys are not repeated.
+// every group with [Counts.Check], its key against the grouping and that
+// keys are not repeated. A failure is a *[InputError] or *[StageError]
+// whose name gives the place, such as groups[1].won_amount, wrapping a
+// sentinel: [ErrOutOfRange] for a malformed document or a value of the
+// wrong type, [ErrLengthMismatch], [ErrIncompatible] for a repeated key,
+// and those of [Counts.Check]. On an error t is unchanged.
 func (t *Tally) UnmarshalJSON(b []byte) error {
 	var j tallyJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := decodeJSON(b, &j, "tally"); err != nil {
 		return err
 	}
+	if j.Funnel.Len() == 0 {
+		return &InputError{Name: "funnel", Err: ErrEmptyFunnel}
+	}
 	u := NewTally(j.Funnel, j.By...)
-	for i, g := range j.Groups {
+	for i, raw := range j.Groups {
+		place := fmt.Sprintf("groups[%d]", i)
+		var g Counts
+		if err := decodeJSON(raw, &g, place); err != nil {
+			return placed(place, err)
+		}
 		if len(g.Key) != len(j.By) {
-			return &InputError{Name: fmt.Sprintf("groups[%d].key", i), Value: fmt.Sprintf("%q", g.Key), Err: ErrLengthMismatch}
+			return &InputError{Name: place + ".key", Value: fmt.Sprintf("%q", g.Key), Err: fmt.Errorf("%w: %d values for %d grouping attributes", ErrLengthMismatch, len(g.Key), len(j.By))}
 		}
 		if len(g.Reached) != j.Funnel.Len() {
-			return &InputError{Name: fmt.Sprintf("groups[%d]", i), Value: fmt.Sprintf("%d stages for a funnel of %d", len(g.Reached), j.Funnel.Len()), Err: ErrLengthMismatch}
+			return &InputError{Name: place + ".reached", Value: fmt.Sprintf("%d entries", len(g.Reached)), Err: fmt.Errorf("%w: the funnel has %d stages", ErrLengthMismatch, j.Funnel.Len())}
 		}
 		if err := g.Check(); err != nil {
-			return fmt.Errorf("funnel: groups[%d]: %w", i, err)
+			return placed(place, err)
 		}
-		k := strings.Join(g.Key, keySep)
+		k := u.keyOf(g.Key)
 		if _, dup := u.groups[k]; dup {
-			return &InputError{Name: fmt.Sprintf("groups[%d].key", i), Value: fmt.Sprintf("%q", g.Key), Err: ErrIncompatible}
+			return &InputError{Name: place + ".key", Value: fmt.Sprintf("%q", g.Key), Err: fmt.Errorf("%w: key repeated", ErrIncompatible)}
 		}
 		u.groups[k] = groupOf(g)
 	}
 	*t = *u
 	return nil
+}
+
+// placed returns err with place put in front of the name of its input,
+// so that an error inside a group of a decoded tally reads
+// "groups[1].won_amount". err is not modified.
+func placed(place string, err error) error {
+	switch e := err.(type) {
+	case *InputError:
+		c := *e
+		c.Name = joinPlace(place, c.Name)
+		return &c
+	case *StageError:
+		c := *e
+		c.Input = joinPlace(place, c.Input)
+		return &c
+	}
+	return &InputError{Name: place, Err: err}
+}
+
+func joinPlace(place, name string) string {
+	switch {
+	case name == "" || name == place:
+		return place
+	case strings.HasPrefix(name, place+"."), strings.HasPrefix(name, place+"["):
+		return name
+	case strings.HasPrefix(name, "["):
+		return place + name
+	}
+	return place + "." + name
 }

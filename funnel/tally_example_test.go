@@ -29,35 +29,36 @@ func exampleDeals() []funnel.Deal {
 	}
 }
 
-// A tally of all deals: reached per stage, the naive rate of each step and
-// the resolved one, which leaves out the deals still open at the stage
-// they are leaving.
+// A tally of a reader's stream (here a slice of deals), then the one
+// funnel table of its total: per stage the deals that reached it, the naive
+// step into it and the resolved one, which leaves out the deals still open
+// at the stage before; open deals are never counted as lost.
 func ExampleTally() {
 	f := funnel.MustNew("lead", "qualified", "meeting", "won")
 	t := funnel.NewTally(f)
-	for _, d := range exampleDeals() {
-		if err := t.Add(d); err != nil {
-			fmt.Println(err)
-			return
-		}
+	if err := t.AddAll(funnel.Stream(exampleDeals())); err != nil {
+		fmt.Println(err)
+		return
 	}
-	c := t.Total()
-	fmt.Println("reached:", c.Reached)
-	steps, err := funnel.Steps(f, c, funnel.Implied)
+	c, err := t.Total()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, s := range steps {
-		fmt.Printf("%-9s -> %-9s naive %v  resolved %v\n", s.From, s.To, s.Naive, s.Resolved)
+	tb, err := funnel.NewTable(f, c, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
 	}
-	avg, _ := c.AvgWon()
-	fmt.Printf("won %d, lost %d, open %d; win rate %v; average won %s\n", c.Won, c.Lost, c.Open, c.WinRate(), avg.StringFixed(2))
+	for _, s := range tb.Stages {
+		fmt.Printf("%-9s %d reached, %d open; in: naive %-13v resolved %-13v lost %d\n", s.Stage, s.Reached, s.Pending, s.Step, s.Resolved, s.Lost)
+	}
+	fmt.Printf("won %d, lost %d, open %d; win rate %v; average won %s\n", c.Won, c.Lost, c.Open, c.WinRate(), c.AvgWon().Decimal.StringFixed(2))
 	// Output:
-	// reached: [5 4 4 2]
-	// lead      -> qualified naive 4/5 (80.0%)  resolved 4/4 (100.0%)
-	// qualified -> meeting   naive 4/4 (100.0%)  resolved 4/4 (100.0%)
-	// meeting   -> won       naive 2/4 (50.0%)  resolved 2/3 (66.7%)
+	// lead      5 reached, 1 open; in: naive 0/0           resolved 0/0           lost 0
+	// qualified 4 reached, 0 open; in: naive 4/5 (80.0%)   resolved 4/4 (100.0%)  lost 0
+	// meeting   4 reached, 1 open; in: naive 4/4 (100.0%)  resolved 4/4 (100.0%)  lost 0
+	// won       2 reached, 0 open; in: naive 2/4 (50.0%)   resolved 2/3 (66.7%)   lost 1
 	// won 2, lost 1, open 2; win rate 2/3 (66.7%); average won 1000.00
 }
 
@@ -113,19 +114,26 @@ func ExampleDurations() {
 			return
 		}
 	}
-	c := t.Total()
+	c, err := t.Total()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for k := range f.Last() {
 		fmt.Printf("%-9s %v\n", f.Stage(k), c.StageTime[k].Summary())
 	}
 	fmt.Println("won cycle", c.WonCycle.Summary())
 	// Worked by hand: lead 3, 3, 2, 4 days (deal 5 is still there);
 	// qualified 5, 5, 8; meeting 11, 7 and 7 (deal 3 to its loss; deal 4
-	// is still there); the wins took 19 and 10 days.
+	// is still there); the wins took 19 and 10 days. Percentiles
+	// interpolate between the sorted values (Excel's PERCENTILE.INC,
+	// pandas): the p90 of 2 3 3 4 is at position 3 × 0.9 = 2.7, 3 + 0.7 ×
+	// (4 − 3) = 3.7, and the median of 10 and 19 is 14.5.
 	// Output:
-	// lead      n=4 mean=3.0d median=3d p90=4d
-	// qualified n=3 mean=6.0d median=5d p90=8d
-	// meeting   n=3 mean=8.3d median=7d p90=11d
-	// won cycle n=2 mean=14.5d median=10d p90=19d
+	// lead      n=4 mean=3.0d median=3.0d p90=3.7d
+	// qualified n=3 mean=6.0d median=5.0d p90=7.4d
+	// meeting   n=3 mean=8.3d median=7.0d p90=10.2d
+	// won cycle n=2 mean=14.5d median=14.5d p90=18.1d
 }
 
 // Cohorts by entry week with a seven-day conversion window: a cohort
@@ -149,30 +157,45 @@ func ExampleCohortTally() {
 		}
 	}
 	for _, co := range ct.Cohorts() {
-		s := co.Steps[0]
-		fmt.Printf("%s: %d deals, %s->%s in 7 days %v, mature %v\n", co.Label, co.Deals, s.From, s.To, s.Converted, s.Mature)
+		s := co.Stages[1] // the step into qualified
+		fmt.Printf("%s: %d deals, into %s in 7 days %v, mature %v\n", co.Label, co.Deals, s.Stage, s.Converted, s.Mature)
 	}
 	// Output:
-	// 2024-W09: 3 deals, lead->qualified in 7 days 3/3 (100.0%), mature true
-	// 2024-W10: 1 deals, lead->qualified in 7 days 1/1 (100.0%), mature true
-	// 2024-W13: 1 deals, lead->qualified in 7 days 0/1 (0.0%), mature false
+	// 2024-W09: 3 deals, into qualified in 7 days 3/3 (100.0%), mature true
+	// 2024-W10: 1 deals, into qualified in 7 days 1/1 (100.0%), mature true
+	// 2024-W13: 1 deals, into qualified in 7 days 0/1 (0.0%), mature false
 }
 
-// The same funnel for two quarters side by side.
+// The same funnel for two quarters side by side: the count at each stage
+// and the step into it.
 func ExampleCompare() {
 	f := funnel.MustNew("lead", "qualified", "meeting", "proposal", "won")
-	changes, err := funnel.Compare(f, []int64{200, 80, 40, 12, 6}, []int64{220, 80, 44, 11, 6})
+	q1, err := funnel.FromReached(f, []int64{200, 80, 40, 12, 6}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	q2, err := funnel.FromReached(f, []int64{220, 80, 44, 11, 6}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	changes, err := funnel.Compare(f, q1, q2)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for _, c := range changes {
-		fmt.Printf("%-9s %3d -> %3d (%+5.1f%%)  next step %+5.1f points\n", c.Stage, c.Before, c.After, 100*c.DeltaPct, 100*c.ConvDelta)
+		fmt.Printf("%-9s %3d -> %3d (%+5.1f%%)", c.Stage, c.Before, c.After, 100*c.DeltaShare.Float64)
+		if c.StepDelta.Valid {
+			fmt.Printf("  step in %+5.1f points", 100*c.StepDelta.Float64)
+		}
+		fmt.Println()
 	}
 	// Output:
-	// lead      200 -> 220 (+10.0%)  next step  -3.6 points
-	// qualified  80 ->  80 ( +0.0%)  next step  +5.0 points
-	// meeting    40 ->  44 (+10.0%)  next step  -5.0 points
-	// proposal   12 ->  11 ( -8.3%)  next step  +4.5 points
-	// won         6 ->   6 ( +0.0%)  next step  +0.0 points
+	// lead      200 -> 220 (+10.0%)
+	// qualified  80 ->  80 ( +0.0%)  step in  -3.6 points
+	// meeting    40 ->  44 (+10.0%)  step in  +5.0 points
+	// proposal   12 ->  11 ( -8.3%)  step in  -5.0 points
+	// won         6 ->   6 ( +0.0%)  step in  +4.5 points
 }

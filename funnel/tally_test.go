@@ -3,6 +3,7 @@ package funnel
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -75,8 +76,18 @@ func mustTally(t testing.TB, f Funnel, deals []Deal, by ...string) *Tally {
 	return ta
 }
 
+// mustTotal returns the tally's Total or fails the test.
+func mustTotal(t testing.TB, ta *Tally) Counts {
+	t.Helper()
+	c, err := ta.Total()
+	if err != nil {
+		t.Fatalf("Total(): %v", err)
+	}
+	return c
+}
+
 func TestTallyHandWorked(t *testing.T) {
-	got := mustTally(t, tallyFunnel, handDeals()).Total()
+	got := mustTotal(t, mustTally(t, tallyFunnel, handDeals()))
 	// Every figure below is worked from the histories in handDeals.
 	// Furthest stage: D1 4, D2 2, D3 4, D4 2, D5 1, D6 0, D7 0.
 	want := Counts{
@@ -142,59 +153,72 @@ func TestTallyHandWorked(t *testing.T) {
 	if diff := cmp.Diff([]Rate{{2, 4}, {2, 3}, {2, 3}, {2, 2}, {2, 2}}, probs); diff != "" {
 		t.Errorf("WinProbability mismatch (-want +got):\n%s", diff)
 	}
-	avg, ok := got.AvgWon()
-	if !ok || !avg.Equal(decimal.NewFromInt(1500)) { // (1000 + 2000) / 2
-		t.Errorf("AvgWon() = %v, %v; want 1500, true", avg, ok)
+	if avg := got.AvgWon(); !avg.Valid || !avg.Decimal.Equal(decimal.NewFromInt(1500)) { // (1000 + 2000) / 2
+		t.Errorf("AvgWon() = %v; want 1500", avg)
 	}
-	// Stage L in whole days 2,1,2,1,1: mean 7/5 = 1.4, median (rank 3 of
-	// the sorted 1,1,1,2,2) 1, p90 (rank ceil(4.5) = 5) 2.
-	if diff := cmp.Diff(Summary{N: 5, MeanDays: 1.4, MedianDays: 1, P90Days: 2, MaxDays: 2}, got.StageTime[0].Summary(), cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+	// Stage L in whole days 2,1,2,1,1: mean 7/5 = 1.4; sorted 1,1,1,2,2,
+	// median x₂ = 1, p90 at h = 4·0.9 = 3.6: x₃ + 0.6(x₄ − x₃) = 2.
+	if diff := cmp.Diff(Summary{N: 5, MeanDays: Some(1.4), MedianDays: Some(1), P90Days: Some(2), MaxDays: Some(2)}, got.StageTime[0].Summary(), cmpopts.EquateApprox(0, 1e-12)); diff != "" {
 		t.Errorf("StageTime[0].Summary() mismatch (-want +got):\n%s", diff)
 	}
 }
 
-func TestSteps(t *testing.T) {
-	c := mustTally(t, tallyFunnel, handDeals()).Total()
+// TestTableSteps reads the steps of the hand-worked tally from the one
+// table: row k is stage k and its step is the one into it.
+func TestTableSteps(t *testing.T) {
+	c := mustTotal(t, mustTally(t, tallyFunnel, handDeals()))
+	type step struct {
+		Step, Resolved Rate
+		Pending        int64
+	}
 	tests := []struct {
 		name string
 		rule Reach
-		want []Step
+		want []step
 	}{
 		{
-			// Naive Reached[k+1]/Reached[k] from 7,5,4,2,2; resolved takes
-			// OpenAt 1,1,1,0 out of each denominator.
+			// Naive Reached[k]/Reached[k−1] from 7,5,4,2,2; resolved takes
+			// the previous row's Pending (OpenAt 1,1,1,0,0) out of each
+			// denominator.
 			name: "implied", rule: Implied,
-			want: []Step{
-				{From: "Lead", To: "Qualified", Naive: Rate{5, 7}, Resolved: Rate{5, 6}, Pending: 1},
-				{From: "Qualified", To: "Meeting", Naive: Rate{4, 5}, Resolved: Rate{4, 4}, Pending: 1},
-				{From: "Meeting", To: "Proposal", Naive: Rate{2, 4}, Resolved: Rate{2, 3}, Pending: 1},
-				{From: "Proposal", To: "Won", Naive: Rate{2, 2}, Resolved: Rate{2, 2}},
+			want: []step{
+				{Pending: 1},
+				{Step: Rate{5, 7}, Resolved: Rate{5, 6}, Pending: 1},
+				{Step: Rate{4, 5}, Resolved: Rate{4, 4}, Pending: 1},
+				{Step: Rate{2, 4}, Resolved: Rate{2, 3}},
+				{Step: Rate{2, 2}, Resolved: Rate{2, 2}},
 			},
 		},
 		{
-			// EnteredBoth 3,3,2,2 of Entered 6,4,4,2, less StrictPending 1,1,1,0.
+			// EnteredBoth 3,3,2,2 of Entered 6,4,4,2, less StrictPending
+			// 1,1,1,0.
 			name: "strict", rule: Strict,
-			want: []Step{
-				{From: "Lead", To: "Qualified", Naive: Rate{3, 6}, Resolved: Rate{3, 5}, Pending: 1},
-				{From: "Qualified", To: "Meeting", Naive: Rate{3, 4}, Resolved: Rate{3, 3}, Pending: 1},
-				{From: "Meeting", To: "Proposal", Naive: Rate{2, 4}, Resolved: Rate{2, 3}, Pending: 1},
-				{From: "Proposal", To: "Won", Naive: Rate{2, 2}, Resolved: Rate{2, 2}},
+			want: []step{
+				{Pending: 1},
+				{Step: Rate{3, 6}, Resolved: Rate{3, 5}, Pending: 1},
+				{Step: Rate{3, 4}, Resolved: Rate{3, 3}, Pending: 1},
+				{Step: Rate{2, 4}, Resolved: Rate{2, 3}},
+				{Step: Rate{2, 2}, Resolved: Rate{2, 2}},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Steps(tallyFunnel, c, tt.rule)
+			tb, err := NewTable(tallyFunnel, c, &TableOptions{Rule: tt.rule})
 			if err != nil {
 				t.Fatal(err)
 			}
+			var got []step
+			for _, r := range tb.Stages {
+				got = append(got, step{r.Step, r.Resolved, r.Pending})
+			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("Steps(%v) mismatch (-want +got):\n%s", tt.rule, diff)
+				t.Errorf("NewTable(%v) mismatch (-want +got):\n%s", tt.rule, diff)
 			}
 		})
 	}
-	if _, err := Steps(MustNew("a", "b"), c, Implied); !errors.Is(err, ErrLengthMismatch) {
-		t.Errorf("Steps on a 2-stage funnel with 5-stage counts: err = %v, want ErrLengthMismatch", err)
+	if _, err := NewTable(MustNew("a", "b"), c, nil); !errors.Is(err, ErrLengthMismatch) {
+		t.Errorf("NewTable on a 2-stage funnel with 5-stage counts: err = %v, want ErrLengthMismatch", err)
 	}
 }
 
@@ -202,7 +226,7 @@ func TestTallyLostWithoutStage(t *testing.T) {
 	// A deal created straight as lost, beside D1 (won straight through):
 	// two deals, one won, one lost; only D1 reached any stage.
 	deals := []Deal{handDeals()[0], {ID: "X", Outcome: Lost, Closed: jan(2), Amount: amount("50")}}
-	c := mustTally(t, tallyFunnel, deals).Total()
+	c := mustTotal(t, mustTally(t, tallyFunnel, deals))
 	got := []any{c.Deals, c.Won, c.Lost, c.LostNoStage, c.Reached, c.LostAt, c.WinRate()}
 	want := []any{int64(2), int64(1), int64(1), int64(1), []int64{1, 1, 1, 1, 1}, []int64{0, 0, 0, 0, 0}, Rate{K: 1, N: 2}}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -354,7 +378,7 @@ func TestTallyJSONRoundTrip(t *testing.T) {
 		{"counts rise", `{"funnel":["a","b"],"by":[],"groups":[{"key":[],"deals":1,"open":1,"reached":[1,2],"entered":[1,0],"entered_both":[0,0],"open_at":[1,0],"strict_pending":[1,0],"lost_at":[0,0],"amount_reached":["0","0"],"stage_time":[{},{}],"won_to_close":[{},{}]}]}`, ErrCountsRise},
 		{"wrong stage count", `{"funnel":["a","b"],"by":[],"groups":[{"key":[],"reached":[0]}]}`, ErrLengthMismatch},
 		{"empty funnel", `{"funnel":[],"by":[],"groups":[]}`, ErrEmptyFunnel},
-		{"bad histogram", `{"funnel":["a","b"],"by":[],"groups":[{"key":[],"won_cycle":{"days":[1],"n":2}}]}`, ErrOutOfRange},
+		{"bad histogram", `{"funnel":["a","b"],"by":[],"groups":[{"key":[],"won_cycle":{"days":[[1,1]],"n":2,"seconds":86400}}]}`, ErrOutOfRange},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -421,36 +445,56 @@ func TestTallyDoesNotModifyInput(t *testing.T) {
 }
 
 func TestDurationsQuantiles(t *testing.T) {
-	h := durs(5, 1, 3, 3, 10, 0, 7, 2, 4, 3) // sorted: 0 1 2 3 3 3 4 5 7 10
+	h := durs(5, 1, 3, 3, 10, 0, 7, 2, 4, 3) // sorted x₀..x₉: 0 1 2 3 3 3 4 5 7 10
 	tests := []struct {
-		p    float64
-		want int
+		p       float64
+		linear  float64 // at h = 9p: x_⌊h⌋ + (h − ⌊h⌋)(x_⌊h⌋+1 − x_⌊h⌋)
+		nearest float64 // x at rank ⌈10p⌉ (at least 1)
 	}{
-		{0, 0},     // the smallest
-		{0.1, 0},   // rank ceil(1) = 1
-		{0.5, 3},   // rank 5
-		{0.9, 7},   // rank 9
-		{0.95, 10}, // rank ceil(9.5) = 10
-		{1, 10},
+		{0, 0, 0},        // the smallest
+		{0.1, 0.9, 0},    // h 0.9: 0 + 0.9·1; rank 1
+		{0.5, 3, 3},      // h 4.5: 3 + 0.5·0; rank 5
+		{0.9, 7.3, 7},    // h 8.1: 7 + 0.1·3; rank 9
+		{0.95, 8.65, 10}, // h 8.55: 7 + 0.55·3; rank ⌈9.5⌉ = 10
+		{1, 10, 10},      // the largest
+		{0.25, 2.25, 2},  // h 2.25: 2 + 0.25·1 (pandas' and Excel's first quartile); rank ⌈2.5⌉ = 3
+		{0.75, 4.75, 5},  // h 6.75: 4 + 0.75·1; rank ⌈7.5⌉ = 8
 	}
 	for _, tt := range tests {
-		got, ok, err := h.QuantileDays(tt.p)
-		if err != nil || !ok || got != tt.want {
-			t.Errorf("QuantileDays(%v) = %d, %v, %v; want %d", tt.p, got, ok, err, tt.want)
+		got, err := h.QuantileDays(tt.p)
+		if err != nil || !got.Valid || !cmp.Equal(got.Float64, tt.linear, cmpopts.EquateApprox(0, 1e-12)) {
+			t.Errorf("QuantileDays(%v) = %v, %v; want %v", tt.p, got, err, tt.linear)
+		}
+		near, err := h.NearestRankDays(tt.p)
+		if err != nil || near != Some(tt.nearest) {
+			t.Errorf("NearestRankDays(%v) = %v, %v; want %v", tt.p, near, err, tt.nearest)
 		}
 	}
+	// The median of an even count is the mean of the two middle values,
+	// as Excel's MEDIAN, pandas and R print it: 58 and 59 give 58.5, where
+	// the nearest rank gives 58.
+	even := durs(61, 58, 59, 50)
+	if got := even.MedianDays(); got != Some(58.5) {
+		t.Errorf("MedianDays of 50 58 59 61 = %v, want 58.5", got)
+	}
 	// 38 days over 10 observations.
-	if mean, _ := h.MeanDays(); !cmp.Equal(mean, 3.8, cmpopts.EquateApprox(0, 1e-12)) {
+	if mean := h.MeanDays(); !mean.Valid || !cmp.Equal(mean.Float64, 3.8, cmpopts.EquateApprox(0, 1e-12)) {
 		t.Errorf("MeanDays() = %v, want 3.8", mean)
 	}
-	for _, p := range []float64{-0.1, 1.1} {
-		if _, _, err := h.QuantileDays(p); !errors.Is(err, ErrOutOfRange) {
+	for _, p := range []float64{-0.1, 1.1, math.NaN()} {
+		if _, err := h.QuantileDays(p); !errors.Is(err, ErrOutOfRange) {
 			t.Errorf("QuantileDays(%v): err = %v, want ErrOutOfRange", p, err)
+		}
+		if _, err := h.NearestRankDays(p); !errors.Is(err, ErrOutOfRange) {
+			t.Errorf("NearestRankDays(%v): err = %v, want ErrOutOfRange", p, err)
 		}
 	}
 	var empty Durations
-	if _, ok, _ := empty.QuantileDays(0.5); ok {
-		t.Error("QuantileDays on empty: ok = true")
+	if q, _ := empty.QuantileDays(0.5); q.Valid {
+		t.Errorf("QuantileDays on empty = %v, want null", q)
+	}
+	if s := empty.Summary(); s != (Summary{}) {
+		t.Errorf("Summary of empty = %+v, want all null", s)
 	}
 	if err := empty.Add(-time.Second); !errors.Is(err, ErrOutOfRange) {
 		t.Errorf("Add(-1s): err = %v, want ErrOutOfRange", err)
@@ -490,7 +534,7 @@ func FuzzTallyMerge(f *testing.F) {
 		if diff := cmp.Diff(one.Groups(), left.Groups(), decimalEqual, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("merge mismatch (-one pass +merged):\n%s", diff)
 		}
-		tot := one.Total()
+		tot := mustTotal(t, one)
 		if err := tot.Check(); err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package velocity
 
 import (
+	"encoding/json"
 	"fmt"
 	"iter"
 	"maps"
@@ -8,15 +9,17 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/span"
 	"github.com/shopspring/decimal"
 )
 
 // DefaultRateWindow is the look-back over which [BuildForecast] measures
 // the rate of new deals when BuildOptions.RateWindow is zero: 91 days.
-const DefaultRateWindow = DaysQuarter * 24 * time.Hour
+const DefaultRateWindow = DaysQuarter * day
 
-// Period is a quota period [Start, End) seen at AsOf, Start ≤ AsOf ≤ End.
-type Period struct {
+// QuotaPeriod is a quota period [Start, End) seen at AsOf, Start ≤ AsOf ≤
+// End. (A calendar period, a month or a quarter, is [funnel.Period].)
+type QuotaPeriod struct {
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
 	AsOf  time.Time `json:"as_of"`
@@ -29,33 +32,80 @@ type BuildOptions struct {
 	// "" means [funnel.AttrOwner].
 	GroupBy string `json:"group_by,omitempty"`
 	// StageWin, when not nil, gives the stage win probabilities (one per
-	// stage of the funnel) instead of measuring them.
+	// stage of the funnel) instead of measuring them, such as package
+	// funnel/markov's P(won) from each stage (see [BuildForecast]).
 	StageWin []float64 `json:"stage_win,omitempty"`
 	// RateWindow is the look-back before AsOf over which the rate of new
-	// deals is measured; zero means [DefaultRateWindow].
-	RateWindow time.Duration `json:"rate_window_ns,omitempty"`
+	// deals is measured; zero means [DefaultRateWindow]. In JSON it is
+	// "rate_window_days", a number of days.
+	RateWindow time.Duration `json:"-"`
 }
 
-// BuildForecast makes a [ForecastInput] from deals, seen as they stood at
-// p.AsOf, for the remaining p.End − p.AsOf. A deal closes at
-// [funnel.Deal.CloseTime]: its Closed time, or for a won deal without one
-// the time of its event at the last stage. A deal is closed at AsOf when
-// won or lost with a close time before AsOf; a won or lost deal whose
-// close time is unknown is left out, as it is not known to be open; any
-// other deal that started before AsOf (or has no start) is open at AsOf,
-// at the furthest stage
-// below the last that it entered before AsOf (events without a time count;
-// stage 0 when it has none), with age AsOf − Deal.Start() (zero without a
-// start). So a forecast can be back-tested on deals that have since closed.
+// buildOptionsFields is BuildOptions without its methods, for
+// encoding/json.
+type buildOptionsFields BuildOptions
+
+// MarshalJSON encodes the options by their json tags and RateWindow as
+// "rate_window_days", left out when zero.
+func (o BuildOptions) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		buildOptionsFields
+		RateWindowDays float64 `json:"rate_window_days,omitempty"`
+	}{buildOptionsFields(o), days(o.RateWindow)})
+}
+
+// UnmarshalJSON decodes what [BuildOptions.MarshalJSON] writes, the window
+// rounded to the nanosecond. A value of the wrong type or a window beyond
+// time.Duration's range is a *[funnel.InputError] naming the field,
+// wrapping [funnel.ErrOutOfRange].
+func (o *BuildOptions) UnmarshalJSON(b []byte) error {
+	const op = "velocity.BuildOptions.UnmarshalJSON"
+	var v struct {
+		buildOptionsFields
+		RateWindowDays float64 `json:"rate_window_days"`
+	}
+	if err := decodeJSON(op, "build options", b, &v); err != nil {
+		return err
+	}
+	w, err := durationOf(op, "rate_window_days", v.RateWindowDays)
+	if err != nil {
+		return err
+	}
+	*o = BuildOptions(v.buildOptionsFields)
+	o.RateWindow = w
+	return nil
+}
+
+// BuildForecast makes a [ForecastInput] from a stream of deals (as a
+// reader of package funnel/crm yields it, or [funnel.Stream] of a slice),
+// seen as they stood at p.AsOf, for the remaining p.End − p.AsOf. A deal
+// closes at [funnel.Deal.CloseTime]: its Closed time, or for a won deal
+// without one the time of its event at the last stage. A deal is closed at
+// AsOf when won or lost with a close time before AsOf; a won or lost deal
+// whose close time is unknown is left out, as it is not known to be open;
+// any other deal that started before AsOf (or has no start) is open at
+// AsOf, at the furthest stage below the last that it entered before AsOf
+// (events without a time count; stage 0 when it has none), with age AsOf −
+// Deal.Start() (zero without a start). So a forecast can be back-tested on
+// deals that have since closed.
 //
-// From the deals closed before AsOf:
-//   - StageWin[k] = won ÷ closed among those that reached stage k (implied
-//     reach: Deal.Furthest() ≥ k), with the counts in StageWinCounts,
-//     unless opts.StageWin is given;
+// From the deals closed before AsOf, tallied into one [funnel.Tally]:
+//   - StageWin[k] is [funnel.Counts.WinProbability](k), won ÷ closed among
+//     those that reached stage k (implied reach), with the counts in
+//     StageWinCounts, unless opts.StageWin is given;
 //   - TimeToClose: close time − Deal.Start() of the won deals;
 //   - each rep's NewWinRate = won ÷ closed, and NewAmounts = the amounts of
 //     the won deals; a rep with no closed deal (or no won amount) takes
 //     the team's.
+//
+// StageWin[k] treats a deal's chance as a function of the furthest stage
+// it reached, over the deals that closed. When deals often skip stages or
+// move back, or few closed deals reached a late stage, package
+// funnel/markov's P(won) from each stage (its Chain.Results[k].PWonResolved,
+// with 1 for the won stage) is the better estimate, given in
+// opts.StageWin: it models the stage-to-stage moves as a chain, so it
+// uses every move observed, open deals' included, and follows a deal
+// that moved back from the stage it is in now.
 //
 // WonSoFar is the sum of the amounts of the rep's deals won in [Start,
 // AsOf); NewPerDay is the rep's deals that started in [AsOf − RateWindow,
@@ -65,40 +115,47 @@ type BuildOptions struct {
 // Seed and Workers are left zero for the caller to set. Inputs are not
 // modified.
 //
-// Errors: a *[DealError] wrapping [ErrInvalidDeal] (and the funnel
-// sentinel) for a deal that fails [funnel.Deal.Validate]; a *[InputError]
-// wrapping [ErrOutOfRange] for a period out of order, a negative
-// RateWindow, or opts.StageWin of the wrong length, [ErrRateRange] or
-// [ErrNotFinite] for a bad opts.StageWin value, [ErrNegative] for a
-// negative quota, and [ErrNoData] when no deal closed before AsOf, no won
-// deal has a start (no time to close), or an open deal sits at a stage no
-// closed deal reached.
-func BuildForecast(deals iter.Seq[funnel.Deal], f funnel.Funnel, p Period, quotas map[string]decimal.Decimal, opts BuildOptions) (ForecastInput, error) {
-	if p.End.Before(p.Start) || p.AsOf.Before(p.Start) || p.AsOf.After(p.End) {
-		return ForecastInput{}, inputErr("period", fmt.Sprintf("%s to %s as of %s", p.Start.Format(time.RFC3339), p.End.Format(time.RFC3339), p.AsOf.Format(time.RFC3339)), fmt.Errorf("%w: want start ≤ as of ≤ end", ErrOutOfRange))
+// Errors: the stream's own error, as it is, with no input; a deal that
+// fails [funnel.Deal.Validate] against f, as its *[funnel.DealError] with
+// Op "velocity.BuildForecast"; a *[funnel.InputError] wrapping
+// [funnel.ErrEmptyFunnel] for a funnel with no stage,
+// [funnel.ErrOutOfRange] for a funnel of one stage, a negative RateWindow
+// or opts.StageWin of the wrong length, [funnel.ErrDateOrder] for a period
+// out of order, [funnel.ErrRateRange] or [funnel.ErrNotFinite] for a bad
+// opts.StageWin value, [funnel.ErrNegativeAmount] for a negative quota,
+// and [funnel.ErrNoData] when no deal closed before AsOf, no won deal has
+// a start (no time to close), or an open deal sits at a stage no closed
+// deal reached.
+func BuildForecast(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error], p QuotaPeriod, quotas map[string]decimal.Decimal, opts BuildOptions) (ForecastInput, error) {
+	const op = "velocity.BuildForecast"
+	switch f.Len() {
+	case 0:
+		return ForecastInput{}, inputErr(op, "funnel", "", funnel.ErrEmptyFunnel)
+	case 1:
+		return ForecastInput{}, inputErr(op, "funnel", f.String(), fmt.Errorf("%w: a forecast needs at least one open stage and the won stage", funnel.ErrOutOfRange))
 	}
-	if f.Len() < 2 {
-		return ForecastInput{}, inputErr("funnel", f.String(), fmt.Errorf("%w: a forecast needs at least one open stage and the won stage", ErrOutOfRange))
+	if p.End.Before(p.Start) || p.AsOf.Before(p.Start) || p.AsOf.After(p.End) {
+		return ForecastInput{}, inputErr(op, "period", fmt.Sprintf("%s to %s as of %s", p.Start.Format(time.RFC3339), p.End.Format(time.RFC3339), p.AsOf.Format(time.RFC3339)), fmt.Errorf("%w: want start ≤ as of ≤ end", funnel.ErrDateOrder))
 	}
 	window := opts.RateWindow
 	switch {
 	case window < 0:
-		return ForecastInput{}, inputErr("rate window", window.String(), ErrOutOfRange)
+		return ForecastInput{}, inputErr(op, "rate_window", window.String(), funnel.ErrOutOfRange)
 	case window == 0:
 		window = DefaultRateWindow
 	}
 	if opts.StageWin != nil {
 		if len(opts.StageWin) != f.Len() {
-			return ForecastInput{}, inputErr("stage win", fmt.Sprintf("%d values", len(opts.StageWin)), fmt.Errorf("%w: the funnel has %d stages", ErrOutOfRange, f.Len()))
+			return ForecastInput{}, inputErr(op, "stage_win", fmt.Sprintf("%d values", len(opts.StageWin)), fmt.Errorf("%w: the funnel has %d stages", funnel.ErrOutOfRange, f.Len()))
 		}
 		for k, w := range opts.StageWin {
-			if err := checkRate(fmt.Sprintf("stage win[%d]", k), w); err != nil {
+			if err := checkRate(op, fmt.Sprintf("stage_win[%d]", k), w); err != nil {
 				return ForecastInput{}, err
 			}
 		}
 	}
 	for _, rep := range slices.Sorted(maps.Keys(quotas)) { // the first bad quota by name, the same every run
-		if err := checkMoney(fmt.Sprintf("quota[%q]", rep), quotas[rep]); err != nil {
+		if err := checkMoney(op, fmt.Sprintf("quota[%q]", rep), quotas[rep]); err != nil {
 			return ForecastInput{}, err
 		}
 	}
@@ -125,14 +182,16 @@ func BuildForecast(deals iter.Seq[funnel.Deal], f funnel.Funnel, p Period, quota
 	for name, q := range quotas {
 		get(name).in.Quota = q
 	}
-	reached := make([]funnel.Rate, f.Len())
-	var teamWon, teamClosed int64
+	closedTally := funnel.NewTally(f)
 	var teamAmounts []decimal.Decimal
 	var times []time.Duration
 	atStage := make([]int, f.Len()) // open deals per stage
-	for d := range deals {
+	for d, err := range deals {
+		if err != nil {
+			return ForecastInput{}, err
+		}
 		if err := d.Validate(f); err != nil {
-			return ForecastInput{}, &DealError{ID: d.ID, Err: fmt.Errorf("%w: %w", ErrInvalidDeal, err)}
+			return ForecastInput{}, funnel.WithOp(op, err)
 		}
 		r := get(d.Attr(attr))
 		start := d.Start()
@@ -141,19 +200,14 @@ func BuildForecast(deals iter.Seq[funnel.Deal], f funnel.Funnel, p Period, quota
 		won := d.Outcome == funnel.Won
 		switch {
 		case closed:
-			r.closed++
-			teamClosed++
-			for k := 0; k <= d.Furthest() && k < len(reached); k++ {
-				reached[k].N++
-				if won {
-					reached[k].K++
-				}
+			if err := closedTally.Add(d); err != nil {
+				return ForecastInput{}, funnel.WithOp(op, err)
 			}
+			r.closed++
 			if !won {
 				break
 			}
 			r.won++
-			teamWon++
 			if d.Amount.Valid {
 				r.amounts = append(r.amounts, d.Amount.Decimal)
 				teamAmounts = append(teamAmounts, d.Amount.Decimal)
@@ -192,29 +246,31 @@ func BuildForecast(deals iter.Seq[funnel.Deal], f funnel.Funnel, p Period, quota
 			r.createdInWin++
 		}
 	}
-	if teamClosed == 0 {
-		return ForecastInput{}, inputErr("deals", "", fmt.Errorf("%w: no deal closed before %s", ErrNoData, p.AsOf.Format(time.RFC3339)))
+	team, ok := closedTally.Group() // the one group of an ungrouped tally
+	if !ok {
+		return ForecastInput{}, inputErr(op, "deals", "", fmt.Errorf("%w: no deal closed before %s", funnel.ErrNoData, p.AsOf.Format(time.RFC3339)))
 	}
 	if len(times) == 0 {
-		return ForecastInput{}, inputErr("deals", "", fmt.Errorf("%w: no won deal with a start before %s, so no time to close", ErrNoData, p.AsOf.Format(time.RFC3339)))
+		return ForecastInput{}, inputErr(op, "deals", "", fmt.Errorf("%w: no won deal with a start before %s, so no time to close", funnel.ErrNoData, p.AsOf.Format(time.RFC3339)))
 	}
 	in := ForecastInput{
-		Days:        days(p.End.Sub(p.AsOf)),
+		Days:        span.Days(p.End, p.AsOf),
 		TimeToClose: times,
 	}
 	if opts.StageWin != nil {
 		in.StageWin = slices.Clone(opts.StageWin)
 	} else {
 		in.StageWin = make([]float64, f.Len())
-		in.StageWinCounts = reached
-		for k, r := range reached {
-			if r.N == 0 && atStage[k] > 0 {
-				return ForecastInput{}, inputErr(fmt.Sprintf("stage win[%d]", k), f.Stage(k), fmt.Errorf("%w: open deals at a stage no closed deal reached", ErrNoData))
+		in.StageWinCounts = make([]funnel.Rate, f.Len())
+		for k := range in.StageWin {
+			w := team.WinProbability(k)
+			if w.N == 0 && atStage[k] > 0 {
+				return ForecastInput{}, inputErr(op, fmt.Sprintf("stage_win[%d]", k), f.Stage(k), fmt.Errorf("%w: open deals at a stage no closed deal reached", funnel.ErrNoData))
 			}
-			in.StageWin[k] = r.Value()
+			in.StageWin[k], in.StageWinCounts[k] = w.Value(), w
 		}
 	}
-	teamRate := funnel.Rate{K: teamWon, N: teamClosed}.Value()
+	teamRate := team.WinRate().Value()
 	windowDays := days(window)
 	for _, name := range slices.Sorted(maps.Keys(reps)) {
 		r := reps[name]

@@ -1,16 +1,15 @@
 package velocity
 
 import (
-	"errors"
-	"fmt"
 	"math"
 
+	"github.com/funnelmath/funnelmath/internal/dec"
 	"github.com/shopspring/decimal"
 )
 
-// MoneyPlaces is the number of decimal places to which the money share of
-// each lever in a [Decomposition] is rounded (cents).
-const MoneyPlaces = 2
+// MoneyPlaces is the number of decimal places to which money in the
+// package's results is rounded, half to even: cents.
+const MoneyPlaces = dec.CentPlaces
 
 // Share is one lever's part in the gap between two lever sets.
 type Share struct {
@@ -33,16 +32,22 @@ type Share struct {
 //
 //	ln(V1/V0) = ln(O1/O0) + ln(W1/W0) + ln(A1/A0) − ln(C1/C0)
 //
-// Shares is indexed by [Lever].
+// Shares is indexed by [Lever]. Velocities and the gap are money per day
+// rounded half to even to the cent, and Gap = ToVelocity − FromVelocity.
 type Decomposition struct {
 	From         Levers           `json:"from"`
 	To           Levers           `json:"to"`
-	FromVelocity decimal.Decimal  `json:"from_velocity"` // V0, per day
-	ToVelocity   decimal.Decimal  `json:"to_velocity"`   // V1, per day
+	FromVelocity decimal.Decimal  `json:"from_velocity"` // V0, per day, to the cent
+	ToVelocity   decimal.Decimal  `json:"to_velocity"`   // V1, per day, to the cent
 	Gap          decimal.Decimal  `json:"gap"`           // V1 − V0, per day
 	LogRatio     float64          `json:"log_ratio"`     // ln(V1/V0), the sum of the four LogTerms
-	NoGap        bool             `json:"no_gap"`        // V1 == V0: Percent and Amount are zero
+	NoGap        bool             `json:"no_gap"`        // V1 == V0 to the cent: Percent and Amount are zero
 	Shares       [NumLevers]Share `json:"shares"`
+	// Largest is the lever with the largest share of the gap in money
+	// (the largest |Amount|; the first in [Lever] order on a tie), the
+	// lever that explains most of the difference; not Valid (null in
+	// JSON) when there is no gap.
+	Largest NullLever `json:"largest"`
 }
 
 // logTolerance × the sum of |ln X| over the eight lever values bounds the
@@ -52,51 +57,53 @@ const logTolerance = 8 * 0x1p-52
 // Decompose splits the gap V1 − V0 between from (V0) and to (V1) into the
 // parts due to each lever (see [Decomposition] and [Share]).
 //
-// When V1 equals V0 there is no gap: NoGap is set, every Percent and Amount
-// is zero and the LogTerms (which then sum to zero) are still reported. In
-// the rare case where V1 and V0 differ by less than float64 can resolve in
-// ln(V1/V0) (|LogRatio| within the rounding error of its terms, about
-// 1e-13 for everyday levers), the whole gap goes to the lever with the
-// largest |LogTerm|, with Percent 100, and the other shares are zero.
+// When V1 equals V0 to the cent there is no gap: NoGap is set, every
+// Percent and Amount is zero, Largest is not Valid, and the LogTerms are
+// still reported. In the rare case where the velocities differ by less
+// than float64 can resolve in ln(V1/V0) (|LogRatio| within the rounding
+// error of its terms, about 1e-13 for everyday levers), the whole gap goes
+// to the lever with the largest |LogTerm|, with Percent 100, and the other
+// shares are zero.
 //
-// Errors: those of [Levers.Validate] for either set; a *[LeverError]
+// Errors: those of [Levers.Validate] for either set, and a *[LeverError]
 // wrapping [ErrLogZero] when opportunities, win rate or ASP is zero in
-// either set. Inputs are not modified.
+// either set; each names the set ("from levers" or "to levers"). Inputs
+// are not modified.
 func Decompose(from, to Levers) (Decomposition, error) {
+	const op = "velocity.Decompose"
 	for _, s := range [...]struct {
 		side string
 		l    Levers
-	}{{"from", from}, {"to", to}} {
-		if err := s.l.Validate(); err != nil {
-			var le *LeverError
-			if errors.As(err, &le) {
-				return Decomposition{}, leverErr(le.Lever, le.Value, fmt.Errorf("%w (in the %s levers)", le.Err, s.side))
-			}
+	}{{"from levers", from}, {"to levers", to}} {
+		if err := checkSide(op, s.side, s.l); err != nil {
 			return Decomposition{}, err
 		}
+		var zero Lever = -1
 		switch {
 		case s.l.Opportunities == 0:
-			return Decomposition{}, leverErr(LeverOpportunities, "0", fmt.Errorf("%w (in the %s levers)", ErrLogZero, s.side))
+			zero = LeverOpportunities
 		case s.l.WinRate == 0:
-			return Decomposition{}, leverErr(LeverWinRate, "0", fmt.Errorf("%w (in the %s levers)", ErrLogZero, s.side))
+			zero = LeverWinRate
 		case s.l.ASP.IsZero():
-			return Decomposition{}, leverErr(LeverASP, "0", fmt.Errorf("%w (in the %s levers)", ErrLogZero, s.side))
+			zero = LeverASP
+		}
+		if zero >= 0 {
+			return Decomposition{}, &LeverError{Op: op, Input: s.side, Lever: zero, Value: "0", Err: ErrLogZero}
 		}
 	}
-	v0, _ := from.Velocity() // valid: checked above
-	v1, _ := to.Velocity()
+	v0, v1 := dec.Cents(from.bookingsOver(decimal.NewFromInt(1))), dec.Cents(to.bookingsOver(decimal.NewFromInt(1)))
 	d := Decomposition{From: from, To: to, FromVelocity: v0, ToVelocity: v1, Gap: v1.Sub(v0)}
 	terms := [NumLevers]float64{
 		LeverOpportunities: math.Log(to.Opportunities) - math.Log(from.Opportunities),
 		LeverWinRate:       math.Log(to.WinRate) - math.Log(from.WinRate),
-		LeverASP:           logDecimal(to.ASP) - logDecimal(from.ASP),
+		LeverASP:           dec.Log(to.ASP) - dec.Log(from.ASP),
 		LeverCycle:         -(math.Log(float64(to.Cycle)) - math.Log(float64(from.Cycle))),
 	}
 	// lnMag bounds the logarithms the terms are differences of; the float64
 	// error of their sum is a few units in the last place of lnMag.
 	lnMag := math.Abs(math.Log(to.Opportunities)) + math.Abs(math.Log(from.Opportunities)) +
 		math.Abs(math.Log(to.WinRate)) + math.Abs(math.Log(from.WinRate)) +
-		math.Abs(logDecimal(to.ASP)) + math.Abs(logDecimal(from.ASP)) +
+		math.Abs(dec.Log(to.ASP)) + math.Abs(dec.Log(from.ASP)) +
 		math.Abs(math.Log(float64(to.Cycle))) + math.Abs(math.Log(float64(from.Cycle)))
 	largest := LeverOpportunities
 	for i, t := range terms {
@@ -115,6 +122,7 @@ func Decompose(from, to Levers) (Decomposition, error) {
 		// rounding noise, and dividing by it would give shares of ±10^17%.
 		d.Shares[largest].Percent = 100
 		d.Shares[largest].Amount = d.Gap
+		d.Largest = SomeLever(largest)
 		return d, nil
 	}
 	sum := decimal.Decimal{}
@@ -122,12 +130,30 @@ func Decompose(from, to Levers) (Decomposition, error) {
 	for i := range d.Shares {
 		frac := terms[i] / d.LogRatio
 		d.Shares[i].Percent = 100 * frac
-		d.Shares[i].Amount = d.Gap.Mul(toDecimal(frac)).RoundBank(MoneyPlaces)
+		f, _ := dec.FromFloat(frac) // finite: |LogRatio| is above its rounding error
+		d.Shares[i].Amount = dec.Cents(d.Gap.Mul(f))
 		sum = sum.Add(d.Shares[i].Amount)
 		if d.Shares[i].Amount.Abs().GreaterThan(d.Shares[top].Amount.Abs()) {
 			top = Lever(i)
 		}
 	}
 	d.Shares[top].Amount = d.Shares[top].Amount.Add(d.Gap.Sub(sum))
+	// The remainder, a few cents, may change the order.
+	most := LeverOpportunities
+	for i := range d.Shares {
+		if d.Shares[i].Amount.Abs().GreaterThan(d.Shares[most].Amount.Abs()) {
+			most = Lever(i)
+		}
+	}
+	d.Largest = SomeLever(most)
 	return d, nil
+}
+
+// checkSide validates one lever set of a comparison, naming the set.
+func checkSide(op, side string, l Levers) error {
+	err := l.check(op)
+	if le, ok := err.(*LeverError); ok {
+		le.Input = side
+	}
+	return err
 }

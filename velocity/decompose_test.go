@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/dec"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
@@ -32,16 +34,18 @@ func TestDecomposeSMBToEnterprise(t *testing.T) {
 	want := Decomposition{
 		From:         from,
 		To:           to,
-		FromVelocity: dec("4000"),
-		ToVelocity:   dec("2000"),
-		Gap:          dec("-2000"),
+		FromVelocity: mustDec("4000"),
+		ToVelocity:   mustDec("2000"),
+		Gap:          mustDec("-2000"),
 		LogRatio:     math.Log(0.5),
 		Shares: [NumLevers]Share{
-			{LeverOpportunities, math.Log(0.2), 100 * math.Log2(5), dec("-4643.86")},
-			{LeverWinRate, math.Log(0.8), 100 * math.Log2(1.25), dec("-643.86")},
-			{LeverASP, math.Log(12.5), -100 * math.Log2(12.5), dec("7287.72")},
-			{LeverCycle, -math.Log(4), 200, dec("-4000.00")},
+			{LeverOpportunities, math.Log(0.2), 100 * math.Log2(5), mustDec("-4643.86")},
+			{LeverWinRate, math.Log(0.8), 100 * math.Log2(1.25), mustDec("-643.86")},
+			{LeverASP, math.Log(12.5), -100 * math.Log2(12.5), mustDec("7287.72")},
+			{LeverCycle, -math.Log(4), 200, mustDec("-4000.00")},
 		},
+		// |7287.72| is the largest money share.
+		Largest: SomeLever(LeverASP),
 	}
 	if diff := cmp.Diff(want, got, decEq, cmpopts.EquateApprox(1e-12, 1e-12)); diff != "" {
 		t.Errorf("Decompose mismatch (-want +got):\n%s", diff)
@@ -72,14 +76,14 @@ func TestDecomposeCases(t *testing.T) {
 		amounts  [NumLevers]string
 	}{
 		// Twice the opportunities: V 4000 → 8000, all of it opportunities.
-		{"one lever", smb(), Levers{80, 0.25, dec("12000"), 30 * day}, false, [4]string{"4000", "0", "0", "0"}},
+		{"one lever", smb(), Levers{80, 0.25, mustDec("12000"), 30 * day}, false, [4]string{"4000", "0", "0", "0"}},
 		// Twice the opportunities, half the win rate: V unchanged; no gap, the
 		// terms ln 2 and −ln 2 are still reported.
-		{"no gap", smb(), Levers{80, 0.125, dec("12000"), 30 * day}, true, [4]string{"0", "0", "0", "0"}},
+		{"no gap", smb(), Levers{80, 0.125, mustDec("12000"), 30 * day}, true, [4]string{"0", "0", "0", "0"}},
 		{"identical", smb(), smb(), true, [4]string{"0", "0", "0", "0"}},
 		// V 4000 → 333.33 per day (10 × 0.25 × 4000 / 30): a gap with more
 		// places than cents; see TestDecomposeRepeatingGap.
-		{"repeating gap", smb(), Levers{10, 0.25, dec("4000"), 30 * day}, false, [4]string{}},
+		{"repeating gap", smb(), Levers{10, 0.25, mustDec("4000"), 30 * day}, false, [4]string{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -87,13 +91,13 @@ func TestDecomposeCases(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Decompose error: %v", err)
 			}
-			if got.NoGap != tc.noGap {
-				t.Errorf("NoGap = %v, want %v", got.NoGap, tc.noGap)
+			if got.NoGap != tc.noGap || got.Largest.Valid == tc.noGap {
+				t.Errorf("NoGap = %v, Largest = %v; want NoGap %v and a largest lever only with a gap", got.NoGap, got.Largest, tc.noGap)
 			}
 			sum := decimal.Decimal{}
 			for i, s := range got.Shares {
 				sum = sum.Add(s.Amount)
-				if tc.amounts[i] != "" && !s.Amount.Equal(dec(tc.amounts[i])) {
+				if tc.amounts[i] != "" && !s.Amount.Equal(mustDec(tc.amounts[i])) {
 					t.Errorf("share %v amount = %v, want %s", s.Lever, s.Amount, tc.amounts[i])
 				}
 				if math.IsNaN(s.Percent) || math.IsInf(s.Percent, 0) {
@@ -108,28 +112,31 @@ func TestDecomposeCases(t *testing.T) {
 }
 
 func TestDecomposeRepeatingGap(t *testing.T) {
-	// V0 = 4000, V1 = 10 × 0.25 × 4000 / 30 = 333.333...: gap −3666.666...
-	// (to 21 significant digits). Terms: O ln(1/4), A ln(1/3); ln(V1/V0) =
+	// V0 = 4000, V1 = 10 × 0.25 × 4000 / 30 = 333.333..., 333.33 to the
+	// cent: gap −3666.67. Terms: O ln(1/4), A ln(1/3); ln(V1/V0) =
 	// ln(1/12). Shares: O ln 4/ln 12 = 0.557886, A ln 3/ln 12 = 0.442114.
-	// A: −3666.67 × 0.442114 = −1621.09 to the cent; O is the largest
-	// share and takes the rest, −2045.5766..., so the sum is exact to the
-	// last of the gap's places.
-	to := Levers{10, 0.25, dec("4000"), 30 * day}
+	// A: −3666.67 × 0.442114 = −1621.0933 → −1621.09; O: −3666.67 ×
+	// 0.557886 = −2045.5767 → −2045.58, the largest share, which takes
+	// the remainder (here none): the sum is exactly the gap.
+	to := Levers{10, 0.25, mustDec("4000"), 30 * day}
 	got, err := Decompose(smb(), to)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 333.333... to 21 significant digits, as Velocity rounds it.
-	gap := dec("333.333333333333333333").Sub(dec("4000"))
-	if !got.Gap.Equal(gap) {
-		t.Fatalf("Gap = %v, want %v", got.Gap, gap)
+	gap := mustDec("-3666.67")
+	if !got.Gap.Equal(gap) || !got.ToVelocity.Equal(mustDec("333.33")) {
+		t.Fatalf("Gap = %v, ToVelocity = %v, want %v and 333.33", got.Gap, got.ToVelocity, gap)
 	}
-	a := gap.Mul(decimal.NewFromFloat(math.Log(3) / math.Log(12))).RoundBank(2)
-	if !got.Shares[LeverASP].Amount.Equal(a) || !a.Equal(dec("-1621.09")) {
+	share, _ := dec.FromFloat(math.Log(3) / math.Log(12))
+	a := gap.Mul(share).RoundBank(2)
+	if !got.Shares[LeverASP].Amount.Equal(a) || !a.Equal(mustDec("-1621.09")) {
 		t.Errorf("ASP amount = %v, want %v (-1621.09)", got.Shares[LeverASP].Amount, a)
 	}
-	if o := got.Shares[LeverOpportunities].Amount; !o.Equal(gap.Sub(a)) || !o.Equal(dec("-2045.576666666666666667")) {
+	if o := got.Shares[LeverOpportunities].Amount; !o.Equal(gap.Sub(a)) || !o.Equal(mustDec("-2045.58")) {
 		t.Errorf("opportunities amount = %v, want the rest %v", o, gap.Sub(a))
+	}
+	if got.Largest != SomeLever(LeverOpportunities) {
+		t.Errorf("Largest = %v, want opportunities", got.Largest)
 	}
 }
 
@@ -140,11 +147,11 @@ func TestDecomposeErrors(t *testing.T) {
 		lever    Lever
 		err      error
 	}{
-		{"zero opportunities", Levers{0, 0.25, dec("1"), day}, smb(), LeverOpportunities, ErrLogZero},
-		{"zero win rate", smb(), Levers{40, 0, dec("1"), day}, LeverWinRate, ErrLogZero},
-		{"zero asp", smb(), Levers{40, 0.25, dec("0"), day}, LeverASP, ErrLogZero},
-		{"zero cycle", smb(), Levers{40, 0.25, dec("1"), 0}, LeverCycle, ErrZeroCycle},
-		{"NaN", Levers{math.NaN(), 0.25, dec("1"), day}, smb(), LeverOpportunities, ErrNotFinite},
+		{"zero opportunities", Levers{0, 0.25, mustDec("1"), day}, smb(), LeverOpportunities, ErrLogZero},
+		{"zero win rate", smb(), Levers{40, 0, mustDec("1"), day}, LeverWinRate, ErrLogZero},
+		{"zero asp", smb(), Levers{40, 0.25, mustDec("0"), day}, LeverASP, ErrLogZero},
+		{"zero cycle", smb(), Levers{40, 0.25, mustDec("1"), 0}, LeverCycle, ErrZeroCycle},
+		{"NaN", Levers{math.NaN(), 0.25, mustDec("1"), day}, smb(), LeverOpportunities, funnel.ErrNotFinite},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,19 +165,22 @@ func TestDecomposeErrors(t *testing.T) {
 }
 
 func TestDecomposeGapBelowResolution(t *testing.T) {
-	// Three times the opportunities at a third of the win rate: V1 =
-	// 120 × fl(0.25/3) × 12000 / 30, a hair below V0 = 4000 (0.25/3 is not
-	// exact in float64): the gap is about 1e-13, a relative 4e-17 that
-	// float64 cannot resolve in ln(V1/V0) = ln 3 + ln(1/3) ≈ 0. As
+	// Three times the opportunities at a third of the win rate, on a
+	// velocity of half a cent: V0 = 1 × 0.2 × 0.025 / 1 = 0.005, 0.00 to
+	// the cent (half to even); V1 = 3 × fl(0.2/3) × 0.025, where fl(0.2/3)
+	// reads 0.06666666666666667, so V1 = 0.00500000000000000025, a hair
+	// above half a cent: 0.01. The gap is a cent, but ln(V1/V0) = ln 3 +
+	// ln(fl(0.2/3)/0.2) ≈ 1e-16 is below float64's resolution. As
 	// documented, the whole gap goes to one lever with Percent 100; the
 	// others get 0, never ±10^17 percent of opposite sign.
-	to := Levers{Opportunities: 120, WinRate: 0.25 / 3, ASP: dec("12000"), Cycle: 30 * day}
-	got, err := Decompose(smb(), to)
+	from := Levers{Opportunities: 1, WinRate: 0.2, ASP: mustDec("0.025"), Cycle: day}
+	to := Levers{Opportunities: 3, WinRate: 0.2 / 3, ASP: mustDec("0.025"), Cycle: day}
+	got, err := Decompose(from, to)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Gap.IsZero() || got.Gap.Abs().GreaterThan(dec("1e-9")) {
-		t.Fatalf("Gap = %v, want a tiny non-zero gap", got.Gap)
+	if !got.Gap.Equal(mustDec("0.01")) || math.Abs(got.LogRatio) > 1e-14 {
+		t.Fatalf("Gap = %v, LogRatio = %v, want 0.01 and about 0", got.Gap, got.LogRatio)
 	}
 	var pct []float64
 	var full int
@@ -186,6 +196,9 @@ func TestDecomposeGapBelowResolution(t *testing.T) {
 	if full != 1 {
 		t.Errorf("percents %v: want one share of 100 with the whole gap %v", pct, got.Gap)
 	}
+	if !got.Largest.Valid || got.Shares[got.Largest.Lever].Percent != 100 {
+		t.Errorf("Largest = %v, want the lever with the whole gap", got.Largest)
+	}
 }
 
 func TestDecomposeSmallResolvedGap(t *testing.T) {
@@ -195,7 +208,7 @@ func TestDecomposeSmallResolvedGap(t *testing.T) {
 	// the package takes differences of logarithms).
 	to := smb()
 	to.Opportunities = 40 * (1 + 1e-6)
-	to.ASP = dec("12000.006")
+	to.ASP = mustDec("12000.006")
 	got, err := Decompose(smb(), to)
 	if err != nil {
 		t.Fatal(err)

@@ -4,51 +4,76 @@
 //
 // with O the opportunities worked, W the win rate, ASP the average selling
 // price and C the sales cycle in days; V is bookings per day and bookings
-// over T days are V × T. A sales leader uses it to set bookings
-// expectations per segment and to see which lever a rep must pull when
-// another slips.
+// over T days are V × T. That holds when O is the number of opportunities
+// open on an average day (Little's L = arrivals per day × cycle), the
+// default count ([CountAverageOpen]); counting every deal live at some
+// time in the window ([CountLive]) overstates V × T by about 1 + T/C. A
+// sales leader uses it to set bookings expectations per segment and to see
+// which lever a rep must pull when another slips.
 //
-// The package measures the levers from deals over a window with every
-// convention calculators disagree on made an explicit option ([Measure],
-// [Options]); solves for one lever given a target and the other three
-// ([Solve]) and answers the make-up question ([MakeUp]: win rate −10%
-// needs opportunities +11.1%); splits the gap between two lever sets into
-// each lever's exact share ([Decompose]); shows the response to each lever
-// ([Sensitivities]); checks the opportunities against Little's law
-// ([Little]); and forecasts each rep's chance of reaching quota by Monte
-// Carlo ([Forecast], [BuildForecast]).
+// The package measures the levers from a stream of deals over a window,
+// with every convention calculators disagree on made an explicit option,
+// and reports the actual bookings beside V × T ([Measure], [Options]);
+// solves for one lever given a target and the other three ([Solve]) and
+// answers the make-up question ([MakeUp]: win rate −10% needs
+// opportunities +11.1%); splits the gap between two lever sets into each
+// lever's exact share ([Decompose]); ranks the levers by what closing a
+// rep's gap to a reference is worth ([Gaps]); shows the response to a
+// uniform change of each lever ([Sensitivities]); checks the opportunities
+// against Little's law ([Little], with [funnel.LiveDeals]); and forecasts
+// each rep's chance of reaching quota by Monte Carlo ([Forecast],
+// [BuildForecast]).
 //
 // # Units
 //
 // Money (ASP, velocity, bookings, quota, amounts) is [decimal.Decimal] in
-// the caller's currency; velocity is money per day. The win rate and
-// probabilities are float64 in [0, 1] with their counts beside them where
-// measured ([funnel.Rate]). The cycle is a [time.Duration] and enters the
-// formula in days of 24 hours; a figure in days is a float64 whose name
-// says Days. Opportunities are a float64 so an average can be used.
+// the caller's currency; velocity is money per day. Money in results is
+// rounded half to even to the cent ([MoneyPlaces]); exact sums
+// (Measured.WonValue) stay exact. The win rate and probabilities are
+// float64 in [0, 1] with their counts beside them where measured
+// ([funnel.Rate]). The cycle and other durations are [time.Duration] in
+// Go and enter the formula in days of 24 hours; in JSON they are numbers
+// of days in fields named *_days ("cycle_days", "age_days",
+// "time_to_close_days", "rate_window_days"). Opportunities are a float64
+// so an average can be used. A figure the data do not define is null in
+// JSON ([funnel.NullFloat64], [decimal.NullDecimal], [NullLever]), never
+// a zero or a NaN.
 //
 // # Precision
 //
 // Float64 inputs (opportunities, win rate, days, factors) become decimals
-// in one place, after NaN and ±Inf are rejected, as the shortest decimal
-// that reads back as the same float64 (0.1 is 0.1). Products are exact; a
-// division keeps at least 20 significant digits and 16 decimal places,
-// rounded half away from zero. The package never sets decimal's global
-// settings. Money shares of a decomposition are rounded to cents
-// ([MoneyPlaces]) with the remainder on the largest share, so they sum
-// exactly. The forecast sums int64 cents in its inner loop (amounts rounded
-// half to even to the cent) and converts back to decimals at the end.
+// in one place of the module (internal/dec), after NaN and ±Inf are
+// rejected, as the shortest decimal that reads back as the same float64
+// (0.1 is 0.1). Products are exact; a division keeps at least 20
+// significant digits and 16 decimal places, rounded half away from zero.
+// The package never sets decimal's global settings. Money shares of a
+// decomposition are rounded to cents with the remainder on the largest
+// share, so they sum exactly. The forecast sums int64 cents in its inner
+// loop (amounts rounded half to even to the cent) and converts back to
+// decimals at the end.
 //
 // # Errors
 //
-// Bad input returns an error that names the lever, input or deal at fault
-// (*[LeverError], *[InputError], *[DealError]) and wraps one of the
-// sentinels ([ErrNotFinite], [ErrNegative], [ErrZeroCycle], [ErrRateRange],
-// [ErrUnreachable], [ErrLogZero], [ErrUndefined], [ErrOutOfRange],
-// [ErrUnknownStage], [ErrInvalidDeal], [ErrNoData]) for [errors.Is]. No
-// function panics on data and no result holds a NaN or an infinity. A
-// lever the deals do not define (the ASP of a group with no won deal) is
-// flagged, never reported as zero or NaN.
+// Errors belong to the module's one family (see package funnel). Generic
+// failures are a *[funnel.InputError] naming the input, or a
+// *[funnel.DealError] naming the deal (a deal that fails
+// [funnel.Deal.Validate] is passed on with [funnel.WithOp]), each with Op
+// "velocity.<Func>", such as "velocity.Measure"; a failure tied to one of
+// the four levers is a *[LeverError], which carries the lever. Each wraps a
+// sentinel of package funnel ([funnel.ErrNotFinite], [funnel.ErrNegative],
+// [funnel.ErrNegativeAmount], [funnel.ErrRateRange],
+// [funnel.ErrOutOfRange], [funnel.ErrDateOrder], [funnel.ErrEmptyFunnel],
+// [funnel.ErrNoData], [funnel.ErrUnknownStage], [funnel.ErrInvalidDeal]...)
+// or one of velocity's own ([ErrZeroCycle], [ErrUnreachable],
+// [ErrLogZero], [ErrUndefined]) for [errors.Is]. An error's text has one
+// package prefix and names each thing once:
+//
+//	velocity.Measure: deal "D7": invalid deal: won deal with no stage events
+//	velocity.NewLevers: win rate = 1.2: rate outside [0,1]
+//
+// A stream's own error (a row a reader of package funnel/crm could not
+// read) is returned as it is, with no result. No function panics on data
+// and no result holds a NaN or an infinity.
 //
 // # Concurrency
 //

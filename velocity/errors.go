@@ -3,26 +3,23 @@ package velocity
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/enum"
+	"github.com/shopspring/decimal"
 )
 
-// Sentinel errors. Every error this package returns wraps one of these (or
-// a context error from a cancelled forecast), so callers can test for a kind
-// of failure with [errors.Is]. The kinds that the funnel package also has
-// (ErrNotFinite, ErrRateRange, ErrOutOfRange, ErrUnknownStage,
-// ErrInvalidDeal, ErrNoData) wrap the funnel sentinel of the same name, so
-// one errors.Is test against funnel.ErrNotFinite, say, serves both packages.
+// Sentinel errors for the failures only velocity has. Every other failure
+// wraps a sentinel of package funnel ([funnel.ErrNotFinite],
+// [funnel.ErrNegative], [funnel.ErrNegativeAmount], [funnel.ErrRateRange],
+// [funnel.ErrOutOfRange], [funnel.ErrDateOrder], [funnel.ErrNoData], and the
+// sentinels of [funnel.Deal.Validate]), so callers test for a kind of
+// failure with [errors.Is] whichever package returned it.
 var (
-	// ErrNotFinite reports a NaN or an infinite input.
-	ErrNotFinite = fmt.Errorf("%w", funnel.ErrNotFinite)
-	// ErrNegative reports a lever, amount, count or duration below zero.
-	ErrNegative = errors.New("negative value")
 	// ErrZeroCycle reports a sales cycle of zero, which velocity divides by.
 	ErrZeroCycle = errors.New("zero sales cycle")
-	// ErrRateRange reports a win rate or probability outside [0, 1].
-	ErrRateRange = fmt.Errorf("%w", funnel.ErrRateRange)
 	// ErrUnreachable reports a target that no value of the solved lever
 	// reaches: a win rate above 1, a zero lever that no other lever can make
 	// up, or a zero target that no finite cycle gives.
@@ -33,35 +30,39 @@ var (
 	// ErrUndefined reports a measured lever that the deals do not define,
 	// such as the average selling price of a group with no won deal.
 	ErrUndefined = errors.New("lever undefined")
-	// ErrOutOfRange reports a parameter outside its documented domain: a
-	// window that ends before it starts, a change of -100% or less, a
-	// result too large for its type, a draw count above the limit.
-	ErrOutOfRange = fmt.Errorf("%w", funnel.ErrOutOfRange)
-	// ErrUnknownStage reports a stage index outside the stage win
-	// probabilities or the funnel.
-	ErrUnknownStage = fmt.Errorf("%w", funnel.ErrUnknownStage)
-	// ErrInvalidDeal reports a deal that is inconsistent: closed before it
-	// started, a negative amount, an outcome out of range, an open deal with
-	// a close time.
-	ErrInvalidDeal = fmt.Errorf("%w", funnel.ErrInvalidDeal)
-	// ErrNoData reports an input with nothing to compute from, such as a
-	// forecast built from deals with no won deal to take the time to close
-	// from.
-	ErrNoData = fmt.Errorf("%w", funnel.ErrNoData)
 )
 
-// LeverError records a failure tied to one of the four levers.
+// LeverError records a failure tied to one of the four levers. It is the
+// package's one typed error of its own: it carries the lever, which
+// [funnel.InputError] has no field for. Other failures are
+// *[funnel.InputError] or *[funnel.DealError] with Op "velocity.<Func>".
 type LeverError struct {
+	Op    string // the operation, such as "velocity.Solve"; "" reads as "velocity"
+	Input string // the lever set at fault, such as "from levers"; may be empty
 	Lever Lever  // the lever at fault
 	Value string // the offending value, formatted; empty when it has none
 	Err   error  // the reason, which wraps a sentinel
 }
 
-// Error formats the error as "velocity: ...: reason".
+// Error formats the error as the operation, the lever set and lever, the
+// value and the reason:
+//
+//	velocity.NewLevers: win rate = 1.2: rate outside [0,1]
 func (e *LeverError) Error() string {
-	s := "velocity: " + e.Lever.String()
+	s := e.Op
+	if s == "" {
+		s = "velocity"
+	}
+	s += ": "
+	if e.Input != "" {
+		s += e.Input + ": "
+	}
+	s += e.Lever.String()
 	if e.Value != "" {
 		s += " = " + e.Value
+	}
+	if e.Err == nil {
+		return s + ": <nil>"
 	}
 	return s + ": " + e.Err.Error()
 }
@@ -69,46 +70,83 @@ func (e *LeverError) Error() string {
 // Unwrap returns the underlying error.
 func (e *LeverError) Unwrap() error { return e.Err }
 
-// InputError records a failure tied to a named input other than a lever,
-// such as a target, a period in days or a field of a forecast input.
-type InputError struct {
-	Name  string // the input, such as "days" or "reps[2].open[0].stage"
-	Value string // the offending value, formatted; empty when it has none
-	Err   error  // the reason, which wraps a sentinel
-}
-
-// Error formats the error as "velocity: ...: reason".
-func (e *InputError) Error() string {
-	s := "velocity: " + e.Name
-	if e.Value != "" {
-		s += " = " + e.Value
-	}
-	return s + ": " + e.Err.Error()
-}
-
-// Unwrap returns the underlying error.
-func (e *InputError) Unwrap() error { return e.Err }
-
-// DealError records a failure tied to one deal.
-type DealError struct {
-	ID  string // the deal's id
-	Err error  // the reason, which wraps a sentinel
-}
-
-// Error formats the error as "velocity: ...: reason".
-func (e *DealError) Error() string {
-	return "velocity: deal " + strconv.Quote(e.ID) + ": " + e.Err.Error()
-}
-
-// Unwrap returns the underlying error.
-func (e *DealError) Unwrap() error { return e.Err }
-
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-func leverErr(l Lever, v string, err error) error {
-	return &LeverError{Lever: l, Value: v, Err: err}
+func leverErr(op string, l Lever, v string, err error) error {
+	return &LeverError{Op: op, Lever: l, Value: v, Err: err}
 }
 
-func inputErr(name string, v string, err error) error {
-	return &InputError{Name: name, Value: v, Err: err}
+func inputErr(op, name, v string, err error) error {
+	return &funnel.InputError{Op: op, Name: name, Value: v, Err: err}
+}
+
+// checkMoney checks an amount of money by the module's one rule,
+// [funnel.AmountReason]: a *[funnel.InputError] naming it, wrapping
+// [funnel.ErrNegativeAmount] or [funnel.ErrOutOfRange] (the reason holds the
+// value).
+func checkMoney(op, name string, v decimal.Decimal) error {
+	if err := funnel.AmountReason(v); err != nil {
+		return inputErr(op, name, "", err)
+	}
+	return nil
+}
+
+// checkNonNegative returns a *[funnel.InputError] naming x wrapping
+// [funnel.ErrNotFinite] for a NaN or an infinity, and [funnel.ErrNegative]
+// for a value below zero.
+func checkNonNegative(op, name string, x float64) error {
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		return inputErr(op, name, fmtFloat(x), funnel.ErrNotFinite)
+	case x < 0:
+		return inputErr(op, name, fmtFloat(x), funnel.ErrNegative)
+	}
+	return nil
+}
+
+// checkRate returns a *[funnel.InputError] naming v wrapping
+// [funnel.ErrNotFinite] or [funnel.ErrRateRange] unless v is in [0, 1].
+func checkRate(op, name string, v float64) error {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return inputErr(op, name, fmtFloat(v), funnel.ErrNotFinite)
+	case v < 0 || v > 1:
+		return inputErr(op, name, fmtFloat(v), funnel.ErrRateRange)
+	}
+	return nil
+}
+
+// optionText encodes an option or lever as its name with
+// [enum.Text]; a value out of range is a *[funnel.InputError] naming what,
+// wrapping [funnel.ErrOutOfRange].
+func optionText[T enum.Enum](what string, v, last T) ([]byte, error) {
+	b, ok := enum.Text(v, last)
+	if !ok {
+		return nil, inputErr("velocity", what, strconv.Itoa(int(v)), funnel.ErrOutOfRange)
+	}
+	return b, nil
+}
+
+// parseOption decodes the name of an option or lever with [enum.Parse];
+// an unknown name is a *[funnel.InputError] naming what, wrapping
+// [funnel.ErrOutOfRange].
+func parseOption[T enum.Enum](what string, b []byte, dst *T, last T) error {
+	v, ok := enum.Parse(b, last)
+	if !ok {
+		return inputErr("velocity", what, strconv.Quote(string(b)), fmt.Errorf("%w: want one of %s", funnel.ErrOutOfRange, names(last)))
+	}
+	*dst = v
+	return nil
+}
+
+// names lists the names of the values 0..last, quoted.
+func names[T enum.Enum](last T) string {
+	s := ""
+	for v := T(0); v <= last; v++ {
+		if v > 0 {
+			s += ", "
+		}
+		s += strconv.Quote(v.String())
+	}
+	return s
 }

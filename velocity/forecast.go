@@ -2,10 +2,9 @@ package velocity
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
-	"math/big"
-	"math/bits"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/dec"
+	"github.com/funnelmath/funnelmath/internal/num"
 	"github.com/shopspring/decimal"
 )
 
@@ -38,7 +39,42 @@ type OpenDeal struct {
 	ID     string          `json:"id"`
 	Stage  int             `json:"stage"` // index into ForecastInput.StageWin
 	Amount decimal.Decimal `json:"amount"`
-	Age    time.Duration   `json:"age_ns"` // time since the deal started, at the forecast date
+	// Age is the time since the deal started, at the forecast date; in
+	// JSON "age_days", a number of days.
+	Age time.Duration `json:"-"`
+}
+
+// openDealFields is OpenDeal without its methods, for encoding/json.
+type openDealFields OpenDeal
+
+// MarshalJSON encodes the deal by its json tags and Age as "age_days".
+func (o OpenDeal) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		openDealFields
+		AgeDays float64 `json:"age_days"`
+	}{openDealFields(o), days(o.Age)})
+}
+
+// UnmarshalJSON decodes what [OpenDeal.MarshalJSON] writes, the age
+// rounded to the nanosecond. A value of the wrong type or an age beyond
+// time.Duration's range is a *[funnel.InputError] naming the field,
+// wrapping [funnel.ErrOutOfRange].
+func (o *OpenDeal) UnmarshalJSON(b []byte) error {
+	const op = "velocity.OpenDeal.UnmarshalJSON"
+	var v struct {
+		openDealFields
+		AgeDays float64 `json:"age_days"`
+	}
+	if err := decodeJSON(op, "open deal", b, &v); err != nil {
+		return err
+	}
+	age, err := durationOf(op, "age_days", v.AgeDays)
+	if err != nil {
+		return err
+	}
+	*o = OpenDeal(v.openDealFields)
+	o.Age = age
+	return nil
 }
 
 // RepInput is one rep's position at the forecast date.
@@ -73,8 +109,9 @@ type ForecastInput struct {
 	StageWinCounts []funnel.Rate `json:"stage_win_counts,omitempty"`
 	// TimeToClose are observed created-to-close times of won deals: the
 	// empirical distribution of how long a won deal takes. Nil means every
-	// won deal closes within the period.
-	TimeToClose []time.Duration `json:"time_to_close_ns,omitempty"`
+	// won deal closes within the period. In JSON "time_to_close_days",
+	// numbers of days.
+	TimeToClose []time.Duration `json:"-"`
 	Reps        []RepInput      `json:"reps"`
 	// Draws is the number of Monte Carlo draws per rep; zero means
 	// [DefaultDraws].
@@ -88,6 +125,55 @@ type ForecastInput struct {
 	Workers int `json:"workers,omitempty"`
 }
 
+// forecastInputFields is ForecastInput without its methods, for
+// encoding/json.
+type forecastInputFields ForecastInput
+
+// MarshalJSON encodes the input by its json tags and TimeToClose as
+// "time_to_close_days", left out when nil.
+func (in ForecastInput) MarshalJSON() ([]byte, error) {
+	var t []float64
+	if in.TimeToClose != nil {
+		t = make([]float64, len(in.TimeToClose))
+		for i, d := range in.TimeToClose {
+			t[i] = days(d)
+		}
+	}
+	return json.Marshal(struct {
+		forecastInputFields
+		TimeToCloseDays []float64 `json:"time_to_close_days,omitempty"`
+	}{forecastInputFields(in), t})
+}
+
+// UnmarshalJSON decodes what [ForecastInput.MarshalJSON] writes, each
+// time to close rounded to the nanosecond. It does not check the input
+// ([Forecast] does). A value of the wrong type or a time beyond
+// time.Duration's range is a *[funnel.InputError] naming the field,
+// wrapping [funnel.ErrOutOfRange].
+func (in *ForecastInput) UnmarshalJSON(b []byte) error {
+	const op = "velocity.ForecastInput.UnmarshalJSON"
+	var v struct {
+		forecastInputFields
+		TimeToCloseDays []float64 `json:"time_to_close_days"`
+	}
+	if err := decodeJSON(op, "forecast input", b, &v); err != nil {
+		return err
+	}
+	var t []time.Duration
+	if v.TimeToCloseDays != nil {
+		t = make([]time.Duration, len(v.TimeToCloseDays))
+		for i, x := range v.TimeToCloseDays {
+			var err error
+			if t[i], err = durationOf(op, fmt.Sprintf("time_to_close_days[%d]", i), x); err != nil {
+				return err
+			}
+		}
+	}
+	*in = ForecastInput(v.forecastInputFields)
+	in.TimeToClose = t
+	return nil
+}
+
 // RepForecast is the forecast of one rep's bookings at the period's end.
 type RepForecast struct {
 	Rep      string          `json:"rep"`
@@ -97,14 +183,16 @@ type RepForecast struct {
 	// PHitStdErr its standard error sqrt(p(1 − p)/draws).
 	PHit       float64 `json:"p_hit"`
 	PHitStdErr float64 `json:"p_hit_std_err"`
-	// P10, P50 and P90 are quantiles of the drawn bookings: the smallest
-	// drawn value with at least 10%, 50%, 90% of the draws at or below it.
+	// P10, P50 and P90 are quantiles of the drawn bookings, to the cent: the
+	// smallest drawn value with at least 10%, 50%, 90% of the draws at or
+	// below it.
 	P10 decimal.Decimal `json:"p10"`
 	P50 decimal.Decimal `json:"p50"`
 	P90 decimal.Decimal `json:"p90"`
-	// Mean is the mean of the drawn bookings, to the cent.
+	// Mean is the mean of the drawn bookings, rounded half up to the cent.
 	Mean decimal.Decimal `json:"mean"`
-	// Expected is the exact expectation of the model, to the cent:
+	// Expected is the exact expectation of the model, rounded half to
+	// even to the cent:
 	//
 	//	WonSoFar + Σ p_i × amount_i + μ × mean(NewAmounts)
 	//
@@ -156,21 +244,23 @@ type ForecastResult struct {
 // Forecast stops and returns ctx.Err() when ctx is cancelled. Inputs are
 // not modified.
 //
-// Errors: a *[InputError] naming the field (such as
-// "reps[1].open[0].stage") wrapping [ErrNotFinite], [ErrNegative],
-// [ErrRateRange], [ErrUnknownStage], [ErrNoData] (new deals to win and no
-// NewAmounts) or [ErrOutOfRange] (draws above [MaxDraws], μ above
-// [MaxNewDeals], days beyond time.Duration, bookings that could pass 2^62
-// cents).
+// Errors: a *[funnel.InputError] with Op "velocity.Forecast" naming the
+// field (such as "reps[1].open[0].stage") wrapping [funnel.ErrNotFinite],
+// [funnel.ErrNegative] (days, ages, times, rates of new deals, draws),
+// [funnel.ErrNegativeAmount] (quota, won so far, amounts),
+// [funnel.ErrRateRange], [funnel.ErrUnknownStage], [funnel.ErrNoData] (new
+// deals to win and no NewAmounts) or [funnel.ErrOutOfRange] (draws above
+// [MaxDraws], μ above [MaxNewDeals], days beyond time.Duration, bookings
+// that could pass 2^62 cents, an amount beyond [funnel.AmountInRange]).
 func Forecast(ctx context.Context, in ForecastInput) (ForecastResult, error) {
 	draws := in.Draws
 	switch {
 	case draws == 0:
 		draws = DefaultDraws
 	case draws < 0:
-		return ForecastResult{}, inputErr("draws", fmt.Sprint(draws), ErrNegative)
+		return ForecastResult{}, inputErr(forecastOp, "draws", fmt.Sprint(draws), funnel.ErrNegative)
 	case draws > MaxDraws:
-		return ForecastResult{}, inputErr("draws", fmt.Sprint(draws), ErrOutOfRange)
+		return ForecastResult{}, inputErr(forecastOp, "draws", fmt.Sprint(draws), funnel.ErrOutOfRange)
 	}
 	plans, err := prepare(in)
 	if err != nil {
@@ -221,6 +311,9 @@ func Forecast(ctx context.Context, in ForecastInput) (ForecastResult, error) {
 	}
 	return out, nil
 }
+
+// forecastOp names [Forecast] in its errors.
+const forecastOp = "velocity.Forecast"
 
 // repSeed derives the two PCG seed words of rep i from the caller's seed
 // with the SplitMix64 finaliser, so neighbouring reps get unrelated
@@ -292,11 +385,9 @@ func (p *plan) summarise(buf []int64) RepForecast {
 	n := len(buf)
 	hit, _ := slices.BinarySearch(buf, p.quota) // first draw ≥ quota
 	ph := float64(n-hit) / float64(n)
-	var sum [2]uint64
+	var sum num.Sum128
 	for _, v := range buf {
-		var c uint64
-		sum[1], c = bits.Add64(sum[1], uint64(v), 0)
-		sum[0] += c
+		sum.Add(uint64(v)) // bookings are cents in [0, 2^62)
 	}
 	q := func(pct int) decimal.Decimal { return cents(buf[(pct*n+99)/100-1]) }
 	return RepForecast{
@@ -308,7 +399,7 @@ func (p *plan) summarise(buf []int64) RepForecast {
 		P10:         q(10),
 		P50:         q(50),
 		P90:         q(90),
-		Mean:        mean128Cents(sum, n),
+		Mean:        cents(int64(sum.Mean(uint64(n)))), // below 2^62, as each draw is
 		Expected:    p.expected,
 		ExpectedNew: p.mu,
 		OpenDeals:   len(p.in.Open),
@@ -328,36 +419,28 @@ func toCents(a decimal.Decimal) (int64, bool) {
 	return c.IntPart(), true
 }
 
-// mean128Cents returns the 128-bit sum of cents divided by n, to the cent.
-func mean128Cents(s [2]uint64, n int) decimal.Decimal {
-	b := new(big.Int).SetUint64(s[0])
-	b.Lsh(b, 64).Or(b, new(big.Int).SetUint64(s[1]))
-	return decimal.NewFromBigInt(b, 0).DivRound(decimal.NewFromInt(int64(n)), 0).Shift(-2)
-}
-
 // prepare checks the input and precomputes each rep's tables.
 func prepare(in ForecastInput) ([]plan, error) {
-	switch d := in.Days; {
-	case math.IsNaN(d) || math.IsInf(d, 0):
-		return nil, inputErr("days", fmtFloat(d), ErrNotFinite)
-	case d < 0:
-		return nil, inputErr("days", fmtFloat(d), ErrNegative)
-	case d*float64(24*time.Hour) >= math.MaxInt64:
-		return nil, inputErr("days", fmtFloat(d), fmt.Errorf("%w: beyond time.Duration", ErrOutOfRange))
+	const op = forecastOp
+	if err := checkNonNegative(op, "days", in.Days); err != nil {
+		return nil, err
+	}
+	if in.Days*float64(day) >= math.MaxInt64 {
+		return nil, inputErr(op, "days", fmtFloat(in.Days), fmt.Errorf("%w: beyond time.Duration", funnel.ErrOutOfRange))
 	}
 	for k, w := range in.StageWin {
-		if err := checkRate(fmt.Sprintf("stage win[%d]", k), w); err != nil {
+		if err := checkRate(op, fmt.Sprintf("stage_win[%d]", k), w); err != nil {
 			return nil, err
 		}
 	}
 	times := slices.Clone(in.TimeToClose)
 	for i, t := range times {
 		if t < 0 {
-			return nil, inputErr(fmt.Sprintf("time to close[%d]", i), t.String(), ErrNegative)
+			return nil, inputErr(op, fmt.Sprintf("time_to_close[%d]", i), t.String(), funnel.ErrNegative)
 		}
 	}
 	slices.Sort(times)
-	remain := time.Duration(math.Round(in.Days * float64(24*time.Hour)))
+	remain := time.Duration(math.Round(in.Days * float64(day)))
 	// pNew is the chance that a new deal won at a uniform time in the
 	// remaining period closes in it: Σ max(0, R − T_i) / (n R).
 	pNew := 1.0
@@ -383,36 +466,6 @@ func prepare(in ForecastInput) ([]plan, error) {
 	return plans, nil
 }
 
-func checkRate(name string, v float64) error {
-	switch {
-	case math.IsNaN(v) || math.IsInf(v, 0):
-		return inputErr(name, fmtFloat(v), ErrNotFinite)
-	case v < 0 || v > 1:
-		return inputErr(name, fmtFloat(v), ErrRateRange)
-	}
-	return nil
-}
-
-func checkMoney(name string, v decimal.Decimal) error {
-	if v.IsNegative() {
-		return inputErr(name, v.String(), ErrNegative)
-	}
-	if err := checkExponent(v); err != nil {
-		return inputErr(name, "", err)
-	}
-	return nil
-}
-
-// checkExponent rejects a decimal beyond the module's one bound on money,
-// funnel.AmountInRange, so that arithmetic on hostile input cannot
-// overflow decimal's exponent or run without bound.
-func checkExponent(v decimal.Decimal) error {
-	if !funnel.AmountInRange(v) {
-		return fmt.Errorf("%w: %se%d has more than %d decimal places or %d digits", ErrOutOfRange, v.Coefficient(), v.Exponent(), funnel.MaxAmountPlaces, funnel.MaxAmountDigits)
-	}
-	return nil
-}
-
 // closeWithin returns #{a ≤ T ≤ a+R} / #{T ≥ a} over sorted times, or 1
 // when no time is at least a or there are no times.
 func closeWithin(times []time.Duration, age, remain time.Duration) float64 {
@@ -433,11 +486,12 @@ func closeWithin(times []time.Duration, age, remain time.Duration) float64 {
 }
 
 func preparePlan(name string, r RepInput, stageWin []float64, times []time.Duration, remain time.Duration, days, pNew float64) (plan, error) {
+	const op = forecastOp
 	p := plan{in: r}
-	if err := checkMoney(name+".quota", r.Quota); err != nil {
+	if err := checkMoney(op, name+".quota", r.Quota); err != nil {
 		return plan{}, err
 	}
-	if err := checkMoney(name+".won_so_far", r.WonSoFar); err != nil {
+	if err := checkMoney(op, name+".won_so_far", r.WonSoFar); err != nil {
 		return plan{}, err
 	}
 	bound := r.WonSoFar
@@ -446,19 +500,20 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 		dn := fmt.Sprintf("%s.open[%d]", name, j)
 		switch {
 		case o.Stage < 0 || o.Stage >= len(stageWin):
-			return plan{}, inputErr(dn+".stage", fmt.Sprint(o.Stage), fmt.Errorf("%w: %d stage win probabilities", ErrUnknownStage, len(stageWin)))
+			return plan{}, inputErr(op, dn+".stage", fmt.Sprint(o.Stage), fmt.Errorf("%w: %d stage win probabilities", funnel.ErrUnknownStage, len(stageWin)))
 		case o.Age < 0:
-			return plan{}, inputErr(dn+".age", o.Age.String(), ErrNegative)
+			return plan{}, inputErr(op, dn+".age", o.Age.String(), funnel.ErrNegative)
 		}
-		if err := checkMoney(dn+".amount", o.Amount); err != nil {
+		if err := checkMoney(op, dn+".amount", o.Amount); err != nil {
 			return plan{}, err
 		}
 		bound = bound.Add(o.Amount)
 		q := stageWin[o.Stage] * closeWithin(times, o.Age, remain)
-		expected = expected.Add(o.Amount.Mul(toDecimal(q)))
+		qd, _ := dec.FromFloat(q) // a probability, finite
+		expected = expected.Add(o.Amount.Mul(qd))
 		c, ok := toCents(o.Amount)
 		if !ok {
-			return plan{}, inputErr(dn+".amount", o.Amount.String(), fmt.Errorf("%w: above 2^62 cents", ErrOutOfRange))
+			return plan{}, inputErr(op, dn+".amount", o.Amount.String(), fmt.Errorf("%w: above 2^62 cents", funnel.ErrOutOfRange))
 		}
 		switch {
 		case q <= 0:
@@ -469,13 +524,10 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 			p.amount = append(p.amount, c)
 		}
 	}
-	switch {
-	case math.IsNaN(r.NewPerDay) || math.IsInf(r.NewPerDay, 0):
-		return plan{}, inputErr(name+".new_per_day", fmtFloat(r.NewPerDay), ErrNotFinite)
-	case r.NewPerDay < 0:
-		return plan{}, inputErr(name+".new_per_day", fmtFloat(r.NewPerDay), ErrNegative)
+	if err := checkNonNegative(op, name+".new_per_day", r.NewPerDay); err != nil {
+		return plan{}, err
 	}
-	if err := checkRate(name+".new_win_rate", r.NewWinRate); err != nil {
+	if err := checkRate(op, name+".new_win_rate", r.NewWinRate); err != nil {
 		return plan{}, err
 	}
 	// A zero factor means no new deal is won and closed in time, even when
@@ -484,22 +536,22 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 		p.mu = r.NewPerDay * days * r.NewWinRate * pNew
 	}
 	if p.mu > MaxNewDeals || math.IsInf(p.mu, 0) {
-		return plan{}, inputErr(name+".new_per_day", fmtFloat(r.NewPerDay), fmt.Errorf("%w: %g new deals expected, above %d", ErrOutOfRange, p.mu, MaxNewDeals))
+		return plan{}, inputErr(op, name+".new_per_day", fmtFloat(r.NewPerDay), fmt.Errorf("%w: %g new deals expected, above %d", funnel.ErrOutOfRange, p.mu, MaxNewDeals))
 	}
 	if p.mu > 0 {
 		if len(r.NewAmounts) == 0 {
-			return plan{}, inputErr(name+".new_amounts", "", fmt.Errorf("%w: new deals can be won and there is no amount to draw", ErrNoData))
+			return plan{}, inputErr(op, name+".new_amounts", "", fmt.Errorf("%w: new deals can be won and there is no amount to draw", funnel.ErrNoData))
 		}
 		var maxNew, sumNew decimal.Decimal
 		p.newAmount = make([]int64, len(r.NewAmounts))
 		for j, a := range r.NewAmounts {
 			an := fmt.Sprintf("%s.new_amounts[%d]", name, j)
-			if err := checkMoney(an, a); err != nil {
+			if err := checkMoney(op, an, a); err != nil {
 				return plan{}, err
 			}
 			c, ok := toCents(a)
 			if !ok {
-				return plan{}, inputErr(an, a.String(), fmt.Errorf("%w: above 2^62 cents", ErrOutOfRange))
+				return plan{}, inputErr(op, an, a.String(), fmt.Errorf("%w: above 2^62 cents", funnel.ErrOutOfRange))
 			}
 			p.newAmount[j] = c
 			maxNew = decimal.Max(maxNew, a)
@@ -508,15 +560,16 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 		p.kmin, p.cdf = poissonTable(p.mu)
 		kmax := p.kmin + len(p.cdf) - 1
 		bound = bound.Add(maxNew.Mul(decimal.NewFromInt(int64(kmax))))
-		meanNew := quo(sumNew, decimal.NewFromInt(int64(len(r.NewAmounts))))
-		expected = expected.Add(meanNew.Mul(toDecimal(p.mu)))
+		meanNew, _ := dec.Quo(sumNew, decimal.NewFromInt(int64(len(r.NewAmounts)))) // not empty
+		mu, _ := dec.FromFloat(p.mu)                                                // finite: checked above
+		expected = expected.Add(meanNew.Mul(mu))
 	}
 	if bound.Shift(2).GreaterThanOrEqual(decimal.NewFromInt(maxCents)) {
-		return plan{}, inputErr(name, bound.String(), fmt.Errorf("%w: possible bookings above 2^62 cents", ErrOutOfRange))
+		return plan{}, inputErr(op, name, bound.String(), fmt.Errorf("%w: possible bookings above 2^62 cents", funnel.ErrOutOfRange))
 	}
 	won, ok := toCents(r.WonSoFar) // can round up to 2^62 from below the bound
 	if !ok {
-		return plan{}, inputErr(name+".won_so_far", r.WonSoFar.String(), fmt.Errorf("%w: above 2^62 cents", ErrOutOfRange))
+		return plan{}, inputErr(op, name+".won_so_far", r.WonSoFar.String(), fmt.Errorf("%w: above 2^62 cents", funnel.ErrOutOfRange))
 	}
 	p.base += won
 	// Bookings are whole cents, so reaching the quota means reaching it
@@ -527,7 +580,7 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 	} else {
 		p.quota = qc.IntPart()
 	}
-	p.expected = expected.RoundBank(MoneyPlaces)
+	p.expected = dec.Cents(expected)
 	return p, nil
 }
 

@@ -24,12 +24,12 @@ func threeDeals(quota string, draws int, seed uint64) ForecastInput {
 		StageWin: []float64{0.3, 0.6, 0.85, 1},
 		Reps: []RepInput{{
 			Rep:      "rep",
-			Quota:    dec(quota),
-			WonSoFar: dec("5000"),
+			Quota:    mustDec(quota),
+			WonSoFar: mustDec("5000"),
 			Open: []OpenDeal{
-				{ID: "a", Stage: 0, Amount: dec("10000")},
-				{ID: "b", Stage: 1, Amount: dec("20000")},
-				{ID: "c", Stage: 2, Amount: dec("40000")},
+				{ID: "a", Stage: 0, Amount: mustDec("10000")},
+				{ID: "b", Stage: 1, Amount: mustDec("20000")},
+				{ID: "c", Stage: 2, Amount: mustDec("40000")},
 			},
 		}},
 		Draws: draws,
@@ -83,10 +83,10 @@ func TestForecastEnumerated(t *testing.T) {
 	// P90 = 75000, each at least 0.01 (10 standard errors) from a jump.
 	// Mean 5000 + 3000 + 12000 + 34000 = 54000.
 	in := threeDeals("50000", 100_000, 42)
-	os := enumerate(dec("5000"), []decimal.Decimal{dec("10000"), dec("20000"), dec("40000")}, []float64{0.3, 0.6, 0.85})
+	os := enumerate(mustDec("5000"), []decimal.Decimal{mustDec("10000"), mustDec("20000"), mustDec("40000")}, []float64{0.3, 0.6, 0.85})
 	var pHit float64
 	for _, o := range os {
-		if o.total.GreaterThanOrEqual(dec("50000")) {
+		if o.total.GreaterThanOrEqual(mustDec("50000")) {
 			pHit += o.p
 		}
 	}
@@ -111,17 +111,17 @@ func TestForecastEnumerated(t *testing.T) {
 		p    float64
 		hand string
 	}{{"P10", r.P10, 0.1, "25000"}, {"P50", r.P50, 0.5, "65000"}, {"P90", r.P90, 0.9, "75000"}} {
-		if e := quantile(os, q.p); !q.got.Equal(e) || !e.Equal(dec(q.hand)) {
+		if e := quantile(os, q.p); !q.got.Equal(e) || !e.Equal(mustDec(q.hand)) {
 			t.Errorf("%s = %v, enumerated %v, by hand %s", q.name, q.got, e, q.hand)
 		}
 	}
-	if !r.Expected.Equal(dec("54000")) {
+	if !r.Expected.Equal(mustDec("54000")) {
 		t.Errorf("Expected = %v, want 54000", r.Expected)
 	}
 	// Standard deviation sqrt(Σ p(1−p)a²) = sqrt(0.21e8 + 0.24 × 4e8 +
 	// 0.1275 × 16e8) = sqrt(3.27e8) = 18083; 4 standard errors of the mean
 	// over 1e5 draws is 229.
-	if d := r.Mean.Sub(dec("54000")).Abs(); d.GreaterThan(dec("229")) {
+	if d := r.Mean.Sub(mustDec("54000")).Abs(); d.GreaterThan(mustDec("229")) {
 		t.Errorf("Mean = %v, want 54000 within 229", r.Mean)
 	}
 
@@ -190,13 +190,13 @@ func TestForecastTimeToClose(t *testing.T) {
 		StageWin:    []float64{1, 1},
 		TimeToClose: []time.Duration{40 * day, 10 * day, 30 * day, 20 * day},
 		Reps: []RepInput{{
-			Rep: "r", Quota: dec("3000"), WonSoFar: dec("1000"),
+			Rep: "r", Quota: mustDec("3000"), WonSoFar: mustDec("1000"),
 			Open: []OpenDeal{
-				{ID: "x", Stage: 0, Amount: dec("300"), Age: 15 * day},
-				{ID: "y", Stage: 0, Amount: dec("400"), Age: 5 * day},
-				{ID: "z", Stage: 0, Amount: dec("100"), Age: 50 * day},
+				{ID: "x", Stage: 0, Amount: mustDec("300"), Age: 15 * day},
+				{ID: "y", Stage: 0, Amount: mustDec("400"), Age: 5 * day},
+				{ID: "z", Stage: 0, Amount: mustDec("100"), Age: 50 * day},
 			},
-			NewPerDay: 2, NewWinRate: 0.5, NewAmounts: []decimal.Decimal{dec("100"), dec("300")},
+			NewPerDay: 2, NewWinRate: 0.5, NewAmounts: []decimal.Decimal{mustDec("100"), mustDec("300")},
 		}},
 		Draws: 100_000,
 		Seed:  1,
@@ -210,13 +210,13 @@ func TestForecastTimeToClose(t *testing.T) {
 		t.Errorf("Forecast modified TimeToClose: %v", in.TimeToClose)
 	}
 	r := got.Reps[0]
-	if math.Abs(r.ExpectedNew-7.5) > 1e-12 || !r.Expected.Equal(dec("3200")) {
+	if math.Abs(r.ExpectedNew-7.5) > 1e-12 || !r.Expected.Equal(mustDec("3200")) {
 		t.Errorf("ExpectedNew = %v, Expected = %v; want 7.5 and 3200", r.ExpectedNew, r.Expected)
 	}
 	// Variance: y 400² × 3/16 = 30000; new deals (compound Poisson) μ E[A²]
 	// = 7.5 × (100² + 300²)/2 = 375000; sd 636.4, 4 standard errors over 1e5
 	// draws: 8.05.
-	if d := r.Mean.Sub(dec("3200")).Abs(); d.GreaterThan(dec("8.05")) {
+	if d := r.Mean.Sub(mustDec("3200")).Abs(); d.GreaterThan(mustDec("8.05")) {
 		t.Errorf("Mean = %v, want 3200 within 8.05", r.Mean)
 	}
 }
@@ -227,7 +227,7 @@ func TestForecastPoisson(t *testing.T) {
 	// P(N ≥ 10) = 1 − F(9), from gonum's Poisson as a second method.
 	in := ForecastInput{
 		Days:  30,
-		Reps:  []RepInput{{Rep: "r", Quota: dec("1000"), NewPerDay: 0.5, NewWinRate: 0.5, NewAmounts: []decimal.Decimal{dec("100")}}},
+		Reps:  []RepInput{{Rep: "r", Quota: mustDec("1000"), NewPerDay: 0.5, NewWinRate: 0.5, NewAmounts: []decimal.Decimal{mustDec("100")}}},
 		Draws: 100_000,
 		Seed:  3,
 	}
@@ -242,7 +242,7 @@ func TestForecastPoisson(t *testing.T) {
 		t.Errorf("PHit = %v, want %v within 4 × %v", r.PHit, p, se)
 	}
 	// Median of Poisson(7.5): F(6) = 0.378, F(7) = 0.525, so 7 deals, 700.
-	if r := got.Reps[0]; !r.P50.Equal(dec("700")) {
+	if r := got.Reps[0]; !r.P50.Equal(mustDec("700")) {
 		t.Errorf("P50 = %v, want 700 (F(7) = %.3f)", r.P50, pois.CDF(7))
 	}
 }
@@ -297,30 +297,30 @@ func TestForecastErrors(t *testing.T) {
 		in   ForecastInput
 		err  error
 	}{
-		{"negative draws", mod(func(in *ForecastInput) { in.Draws = -1 }), ErrNegative},
-		{"too many draws", mod(func(in *ForecastInput) { in.Draws = MaxDraws + 1 }), ErrOutOfRange},
-		{"NaN days", mod(func(in *ForecastInput) { in.Days = math.NaN() }), ErrNotFinite},
-		{"negative days", mod(func(in *ForecastInput) { in.Days = -1 }), ErrNegative},
-		{"days beyond Duration", mod(func(in *ForecastInput) { in.Days = 1e9 }), ErrOutOfRange},
-		{"stage win above 1", mod(func(in *ForecastInput) { in.StageWin[1] = 1.5 }), ErrRateRange},
-		{"unknown stage", mod(func(in *ForecastInput) { in.Reps[0].Open[0].Stage = 4 }), ErrUnknownStage},
-		{"negative stage", mod(func(in *ForecastInput) { in.Reps[0].Open[0].Stage = -1 }), ErrUnknownStage},
-		{"negative amount", mod(func(in *ForecastInput) { in.Reps[0].Open[0].Amount = dec("-1") }), ErrNegative},
-		{"negative age", mod(func(in *ForecastInput) { in.Reps[0].Open[0].Age = -1 }), ErrNegative},
-		{"negative quota", mod(func(in *ForecastInput) { in.Reps[0].Quota = dec("-1") }), ErrNegative},
-		{"negative won", mod(func(in *ForecastInput) { in.Reps[0].WonSoFar = dec("-1") }), ErrNegative},
-		{"negative time to close", mod(func(in *ForecastInput) { in.TimeToClose = []time.Duration{-1} }), ErrNegative},
-		{"NaN rate", mod(func(in *ForecastInput) { in.Reps[0].NewPerDay = math.NaN() }), ErrNotFinite},
-		{"negative rate", mod(func(in *ForecastInput) { in.Reps[0].NewPerDay = -1 }), ErrNegative},
-		{"new win rate", mod(func(in *ForecastInput) { in.Reps[0].NewWinRate = 2 }), ErrRateRange},
-		{"no new amounts", mod(func(in *ForecastInput) { in.Reps[0].NewPerDay, in.Reps[0].NewWinRate = 1, 0.5 }), ErrNoData},
+		{"negative draws", mod(func(in *ForecastInput) { in.Draws = -1 }), funnel.ErrNegative},
+		{"too many draws", mod(func(in *ForecastInput) { in.Draws = MaxDraws + 1 }), funnel.ErrOutOfRange},
+		{"NaN days", mod(func(in *ForecastInput) { in.Days = math.NaN() }), funnel.ErrNotFinite},
+		{"negative days", mod(func(in *ForecastInput) { in.Days = -1 }), funnel.ErrNegative},
+		{"days beyond Duration", mod(func(in *ForecastInput) { in.Days = 1e9 }), funnel.ErrOutOfRange},
+		{"stage win above 1", mod(func(in *ForecastInput) { in.StageWin[1] = 1.5 }), funnel.ErrRateRange},
+		{"unknown stage", mod(func(in *ForecastInput) { in.Reps[0].Open[0].Stage = 4 }), funnel.ErrUnknownStage},
+		{"negative stage", mod(func(in *ForecastInput) { in.Reps[0].Open[0].Stage = -1 }), funnel.ErrUnknownStage},
+		{"negative amount", mod(func(in *ForecastInput) { in.Reps[0].Open[0].Amount = mustDec("-1") }), funnel.ErrNegativeAmount},
+		{"negative age", mod(func(in *ForecastInput) { in.Reps[0].Open[0].Age = -1 }), funnel.ErrNegative},
+		{"negative quota", mod(func(in *ForecastInput) { in.Reps[0].Quota = mustDec("-1") }), funnel.ErrNegativeAmount},
+		{"negative won", mod(func(in *ForecastInput) { in.Reps[0].WonSoFar = mustDec("-1") }), funnel.ErrNegativeAmount},
+		{"negative time to close", mod(func(in *ForecastInput) { in.TimeToClose = []time.Duration{-1} }), funnel.ErrNegative},
+		{"NaN rate", mod(func(in *ForecastInput) { in.Reps[0].NewPerDay = math.NaN() }), funnel.ErrNotFinite},
+		{"negative rate", mod(func(in *ForecastInput) { in.Reps[0].NewPerDay = -1 }), funnel.ErrNegative},
+		{"new win rate", mod(func(in *ForecastInput) { in.Reps[0].NewWinRate = 2 }), funnel.ErrRateRange},
+		{"no new amounts", mod(func(in *ForecastInput) { in.Reps[0].NewPerDay, in.Reps[0].NewWinRate = 1, 0.5 }), funnel.ErrNoData},
 		{"too many new deals", mod(func(in *ForecastInput) {
-			in.Reps[0].NewPerDay, in.Reps[0].NewWinRate, in.Reps[0].NewAmounts = 1e9, 1, []decimal.Decimal{dec("1")}
-		}), ErrOutOfRange},
-		{"amount overflow", mod(func(in *ForecastInput) { in.Reps[0].Open[0].Amount = dec("1e17") }), ErrOutOfRange},
+			in.Reps[0].NewPerDay, in.Reps[0].NewWinRate, in.Reps[0].NewAmounts = 1e9, 1, []decimal.Decimal{mustDec("1")}
+		}), funnel.ErrOutOfRange},
+		{"amount overflow", mod(func(in *ForecastInput) { in.Reps[0].Open[0].Amount = mustDec("1e17") }), funnel.ErrOutOfRange},
 		{"sum overflow", mod(func(in *ForecastInput) {
-			in.Reps[0].Open[0].Amount, in.Reps[0].Open[1].Amount = dec("3e16"), dec("3e16") // 3e18 cents each, 6e18 together, above 2^62 = 4.6e18
-		}), ErrOutOfRange},
+			in.Reps[0].Open[0].Amount, in.Reps[0].Open[1].Amount = mustDec("3e16"), mustDec("3e16") // 3e18 cents each, 6e18 together, above 2^62 = 4.6e18
+		}), funnel.ErrOutOfRange},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -331,7 +331,7 @@ func TestForecastErrors(t *testing.T) {
 		})
 	}
 	_, err := Forecast(context.Background(), mod(func(in *ForecastInput) { in.Reps[0].Open[2].Stage = 9 }))
-	var ie *InputError
+	var ie *funnel.InputError
 	if !errors.As(err, &ie) || ie.Name != "reps[0].open[2].stage" {
 		t.Errorf("error %v does not name reps[0].open[2].stage", err)
 	}
@@ -346,26 +346,26 @@ func TestBuildForecast(t *testing.T) {
 	at := func(s string) time.Time { return date(s) }
 	deals := []funnel.Deal{
 		{ID: "w1", Owner: "ann", Created: at("2023-12-01"), Closed: at("2024-01-10"), Outcome: funnel.Won,
-			Amount: decimal.NewNullDecimal(dec("100")), Events: []funnel.Event{{Stage: 0, At: at("2023-12-01")}, {Stage: 1, At: at("2023-12-20")}, {Stage: 2, At: at("2024-01-10")}}},
+			Amount: decimal.NewNullDecimal(mustDec("100")), Events: []funnel.Event{{Stage: 0, At: at("2023-12-01")}, {Stage: 1, At: at("2023-12-20")}, {Stage: 2, At: at("2024-01-10")}}},
 		{ID: "w2", Owner: "bob", Created: at("2024-01-01"), Closed: at("2024-02-20"), Outcome: funnel.Won,
-			Amount: decimal.NewNullDecimal(dec("300")), Events: []funnel.Event{{Stage: 0, At: at("2024-01-01")}, {Stage: 2, At: at("2024-02-20")}}},
+			Amount: decimal.NewNullDecimal(mustDec("300")), Events: []funnel.Event{{Stage: 0, At: at("2024-01-01")}, {Stage: 2, At: at("2024-02-20")}}},
 		{ID: "l1", Owner: "ann", Created: at("2024-01-15"), Closed: at("2024-02-01"), Outcome: funnel.Lost,
-			Amount: decimal.NewNullDecimal(dec("50")), Events: []funnel.Event{{Stage: 0, At: at("2024-01-15")}, {Stage: 1, At: at("2024-01-20")}}},
+			Amount: decimal.NewNullDecimal(mustDec("50")), Events: []funnel.Event{{Stage: 0, At: at("2024-01-15")}, {Stage: 1, At: at("2024-01-20")}}},
 		{ID: "l2", Owner: "ann", Created: at("2024-02-01"), Closed: at("2024-02-05"), Outcome: funnel.Lost,
 			Events: []funnel.Event{{Stage: 0, At: at("2024-02-01")}}},
 		// Open at as-of: o1 at Demo since Feb 10 (age 21 days); o2 won on
 		// Mar 20, after as-of, so open at Demo then (its Won event is later);
 		// o3 has no amount; o4 starts after as-of.
-		{ID: "o1", Owner: "ann", Created: at("2024-02-10"), Amount: decimal.NewNullDecimal(dec("500")),
+		{ID: "o1", Owner: "ann", Created: at("2024-02-10"), Amount: decimal.NewNullDecimal(mustDec("500")),
 			Events: []funnel.Event{{Stage: 0, At: at("2024-02-10")}, {Stage: 1, At: at("2024-02-15")}}},
-		{ID: "o2", Owner: "bob", Created: at("2024-02-01"), Closed: at("2024-03-20"), Outcome: funnel.Won, Amount: decimal.NewNullDecimal(dec("700")),
+		{ID: "o2", Owner: "bob", Created: at("2024-02-01"), Closed: at("2024-03-20"), Outcome: funnel.Won, Amount: decimal.NewNullDecimal(mustDec("700")),
 			Events: []funnel.Event{{Stage: 0, At: at("2024-02-01")}, {Stage: 1, At: at("2024-02-10")}, {Stage: 2, At: at("2024-03-20")}}},
 		{ID: "o3", Owner: "bob", Created: at("2024-02-15"), Events: []funnel.Event{{Stage: 0, At: at("2024-02-15")}}},
-		{ID: "o4", Owner: "bob", Created: at("2024-03-05"), Amount: decimal.NewNullDecimal(dec("1")), Events: []funnel.Event{{Stage: 0, At: at("2024-03-05")}}},
+		{ID: "o4", Owner: "bob", Created: at("2024-03-05"), Amount: decimal.NewNullDecimal(mustDec("1")), Events: []funnel.Event{{Stage: 0, At: at("2024-03-05")}}},
 	}
-	p := Period{Start: at("2024-01-01"), End: at("2024-04-01"), AsOf: at("2024-03-02")}
-	quotas := map[string]decimal.Decimal{"ann": dec("1000"), "cat": dec("50")}
-	got, err := BuildForecast(slices.Values(deals), f, p, quotas, BuildOptions{RateWindow: 30 * day})
+	p := QuotaPeriod{Start: at("2024-01-01"), End: at("2024-04-01"), AsOf: at("2024-03-02")}
+	quotas := map[string]decimal.Decimal{"ann": mustDec("1000"), "cat": mustDec("50")}
+	got, err := BuildForecast(f, funnel.Stream(deals), p, quotas, BuildOptions{RateWindow: 30 * day})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,16 +378,16 @@ func TestBuildForecast(t *testing.T) {
 		Reps: []RepInput{
 			// ann: won w1 in the period (Jan 10): 100. Created in [Feb 1, Mar 2):
 			// l2, o1 → 2/30 per day. Won 1 of 3 closed. Amounts {100}.
-			{Rep: "ann", Quota: dec("1000"), WonSoFar: dec("100"),
-				Open:      []OpenDeal{{ID: "o1", Stage: 1, Amount: dec("500"), Age: 21 * day}},
-				NewPerDay: 2.0 / 30, NewWinRate: 1.0 / 3, NewAmounts: []decimal.Decimal{dec("100")}},
+			{Rep: "ann", Quota: mustDec("1000"), WonSoFar: mustDec("100"),
+				Open:      []OpenDeal{{ID: "o1", Stage: 1, Amount: mustDec("500"), Age: 21 * day}},
+				NewPerDay: 2.0 / 30, NewWinRate: 1.0 / 3, NewAmounts: []decimal.Decimal{mustDec("100")}},
 			// bob: w2 won Feb 20: 300. Created in the window: o2, o3 (o4 is
 			// after as-of) → 2/30. Won 1 of 1. o3 has no amount.
-			{Rep: "bob", Quota: decimal.Decimal{}, WonSoFar: dec("300"),
-				Open:      []OpenDeal{{ID: "o2", Stage: 1, Amount: dec("700"), Age: 30 * day}},
-				NewPerDay: 2.0 / 30, NewWinRate: 1, NewAmounts: []decimal.Decimal{dec("300")}, NoAmount: 1},
+			{Rep: "bob", Quota: decimal.Decimal{}, WonSoFar: mustDec("300"),
+				Open:      []OpenDeal{{ID: "o2", Stage: 1, Amount: mustDec("700"), Age: 30 * day}},
+				NewPerDay: 2.0 / 30, NewWinRate: 1, NewAmounts: []decimal.Decimal{mustDec("300")}, NoAmount: 1},
 			// cat: no deals: the team's win rate 2/4 and amounts.
-			{Rep: "cat", Quota: dec("50"), NewWinRate: 0.5, NewAmounts: []decimal.Decimal{dec("100"), dec("300")}},
+			{Rep: "cat", Quota: mustDec("50"), NewWinRate: 0.5, NewAmounts: []decimal.Decimal{mustDec("100"), mustDec("300")}},
 		},
 	}
 	if diff := cmp.Diff(want, got, decEq, cmpEquateApprox()); diff != "" {
@@ -398,7 +398,7 @@ func TestBuildForecast(t *testing.T) {
 	}
 
 	// Caller-given stage probabilities replace the measured ones.
-	got, err = BuildForecast(slices.Values(deals), f, p, nil, BuildOptions{StageWin: []float64{0.1, 0.2, 1}})
+	got, err = BuildForecast(f, funnel.Stream(deals), p, nil, BuildOptions{StageWin: []float64{0.1, 0.2, 1}})
 	if err != nil || !slices.Equal(got.StageWin, []float64{0.1, 0.2, 1}) || got.StageWinCounts != nil {
 		t.Errorf("given StageWin: %v %v, %v", got.StageWin, got.StageWinCounts, err)
 	}
@@ -406,34 +406,36 @@ func TestBuildForecast(t *testing.T) {
 	bad := []struct {
 		name  string
 		deals []funnel.Deal
-		p     Period
+		p     QuotaPeriod
 		opts  BuildOptions
 		err   error
 	}{
-		{"period order", deals, Period{Start: p.End, End: p.Start, AsOf: p.AsOf}, BuildOptions{}, ErrOutOfRange},
-		{"as of after end", deals, Period{Start: p.Start, End: p.End, AsOf: at("2024-05-01")}, BuildOptions{}, ErrOutOfRange},
-		{"stage win length", deals, p, BuildOptions{StageWin: []float64{0.5}}, ErrOutOfRange},
-		{"stage win value", deals, p, BuildOptions{StageWin: []float64{0.5, math.NaN(), 1}}, ErrNotFinite},
-		{"negative window", deals, p, BuildOptions{RateWindow: -1}, ErrOutOfRange},
-		{"nothing closed", deals[4:5], p, BuildOptions{}, ErrNoData},
-		{"invalid deal", []funnel.Deal{{ID: "x", Outcome: funnel.Won}}, p, BuildOptions{}, ErrInvalidDeal},
+		{"period order", deals, QuotaPeriod{Start: p.End, End: p.Start, AsOf: p.AsOf}, BuildOptions{}, funnel.ErrDateOrder},
+		{"as of after end", deals, QuotaPeriod{Start: p.Start, End: p.End, AsOf: at("2024-05-01")}, BuildOptions{}, funnel.ErrDateOrder},
+		{"stage win length", deals, p, BuildOptions{StageWin: []float64{0.5}}, funnel.ErrOutOfRange},
+		{"stage win value", deals, p, BuildOptions{StageWin: []float64{0.5, math.NaN(), 1}}, funnel.ErrNotFinite},
+		{"negative window", deals, p, BuildOptions{RateWindow: -1}, funnel.ErrOutOfRange},
+		{"nothing closed", deals[4:5], p, BuildOptions{}, funnel.ErrNoData},
+		{"invalid deal", []funnel.Deal{{ID: "x", Outcome: funnel.Won}}, p, BuildOptions{}, funnel.ErrInvalidDeal},
 		// Only l2 closed (at Lead): no won deal, no time to close.
-		{"no won deal", deals[3:5], p, BuildOptions{}, ErrNoData},
+		{"no won deal", deals[3:5], p, BuildOptions{}, funnel.ErrNoData},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := BuildForecast(slices.Values(tc.deals), f, tc.p, nil, tc.opts)
+			_, err := BuildForecast(f, funnel.Stream(tc.deals), tc.p, nil, tc.opts)
 			if !errors.Is(err, tc.err) {
 				t.Errorf("BuildForecast error = %v, want %v", err, tc.err)
 			}
 		})
 	}
-	if _, err := BuildForecast(slices.Values(deals), f, p, map[string]decimal.Decimal{"x": dec("-1")}, BuildOptions{}); !errors.Is(err, ErrNegative) {
-		t.Errorf("negative quota error = %v, want ErrNegative", err)
+	if _, err := BuildForecast(f, funnel.Stream(deals), p, map[string]decimal.Decimal{"x": mustDec("-1")}, BuildOptions{}); !errors.Is(err, funnel.ErrNegativeAmount) {
+		t.Errorf("negative quota error = %v, want funnel.ErrNegativeAmount", err)
 	}
-	// The invalid deal also matches the funnel's own sentinel.
-	if _, err := BuildForecast(slices.Values([]funnel.Deal{{ID: "x", Outcome: funnel.Won}}), f, p, nil, BuildOptions{}); !errors.Is(err, funnel.ErrInvalidDeal) {
-		t.Errorf("invalid deal error = %v, want funnel.ErrInvalidDeal too", err)
+	// The invalid deal is funnel's *DealError, named by BuildForecast.
+	_, err = BuildForecast(f, funnel.Stream([]funnel.Deal{{ID: "x", Outcome: funnel.Won}}), p, nil, BuildOptions{})
+	var de *funnel.DealError
+	if !errors.As(err, &de) || de.Op != "velocity.BuildForecast" || de.ID != "x" {
+		t.Errorf("invalid deal error = %#v, want a *funnel.DealError for x with Op velocity.BuildForecast", err)
 	}
 }
 
@@ -456,8 +458,8 @@ func TestForecastHugeRateNoNewWins(t *testing.T) {
 			in := ForecastInput{
 				Days:        1e5,
 				TimeToClose: tc.times,
-				Reps: []RepInput{{Rep: "r", Quota: dec("1"), WonSoFar: dec("2"),
-					NewPerDay: 1e308, NewWinRate: tc.winRate, NewAmounts: []decimal.Decimal{dec("1")}}},
+				Reps: []RepInput{{Rep: "r", Quota: mustDec("1"), WonSoFar: mustDec("2"),
+					NewPerDay: 1e308, NewWinRate: tc.winRate, NewAmounts: []decimal.Decimal{mustDec("1")}}},
 				Draws: 10,
 			}
 			got, err := Forecast(context.Background(), in)
@@ -466,7 +468,7 @@ func TestForecastHugeRateNoNewWins(t *testing.T) {
 			}
 			r := got.Reps[0]
 			// Only WonSoFar is booked: 2 in every draw, so the quota of 1 is hit.
-			if r.ExpectedNew != 0 || !r.Expected.Equal(dec("2")) || !r.Mean.Equal(dec("2")) || r.PHit != 1 {
+			if r.ExpectedNew != 0 || !r.Expected.Equal(mustDec("2")) || !r.Mean.Equal(mustDec("2")) || r.PHit != 1 {
 				t.Errorf("rep = %+v, want ExpectedNew 0, Expected = Mean = 2, PHit 1", r)
 			}
 			if _, err := json.Marshal(got); err != nil {
@@ -487,13 +489,13 @@ func TestBuildForecastWonWithoutClosedTime(t *testing.T) {
 	// Mar 1 to Apr 1 = 31.
 	f := funnel.MustNew("Lead", "Won")
 	deals := []funnel.Deal{
-		{ID: "w", Owner: "ann", Created: date("2024-01-01"), Outcome: funnel.Won, Amount: decimal.NewNullDecimal(dec("100")),
+		{ID: "w", Owner: "ann", Created: date("2024-01-01"), Outcome: funnel.Won, Amount: decimal.NewNullDecimal(mustDec("100")),
 			Events: []funnel.Event{{Stage: 0, At: date("2024-01-01")}, {Stage: 1, At: date("2024-01-20")}}},
 		{ID: "l", Owner: "ann", Created: date("2024-01-05"), Closed: date("2024-02-01"), Outcome: funnel.Lost,
 			Events: []funnel.Event{{Stage: 0, At: date("2024-01-05")}}},
 	}
-	p := Period{Start: date("2024-01-01"), End: date("2024-04-01"), AsOf: date("2024-03-01")}
-	got, err := BuildForecast(slices.Values(deals), f, p, nil, BuildOptions{})
+	p := QuotaPeriod{Start: date("2024-01-01"), End: date("2024-04-01"), AsOf: date("2024-03-01")}
+	got, err := BuildForecast(f, funnel.Stream(deals), p, nil, BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,8 +504,8 @@ func TestBuildForecastWonWithoutClosedTime(t *testing.T) {
 		StageWin:       []float64{0.5, 1},
 		StageWinCounts: []funnel.Rate{{K: 1, N: 2}, {K: 1, N: 1}},
 		TimeToClose:    []time.Duration{19 * day},
-		Reps: []RepInput{{Rep: "ann", WonSoFar: dec("100"), NewPerDay: 2.0 / 91, NewWinRate: 0.5,
-			NewAmounts: []decimal.Decimal{dec("100")}}},
+		Reps: []RepInput{{Rep: "ann", WonSoFar: mustDec("100"), NewPerDay: 2.0 / 91, NewWinRate: 0.5,
+			NewAmounts: []decimal.Decimal{mustDec("100")}}},
 	}
 	if diff := cmp.Diff(want, got, decEq, cmpEquateApprox()); diff != "" {
 		t.Errorf("BuildForecast mismatch (-want +got):\n%s", diff)
@@ -514,19 +516,19 @@ func TestForecastWonSoFarAtCentLimit(t *testing.T) {
 	// 2^62 cents is 46116860184273879.04. WonSoFar half a cent below it,
 	// ...879.035, passes the bound on the raw amount but rounds half to
 	// even to exactly 2^62 cents, past the int64-cent range the draws use:
-	// an ErrOutOfRange, never a WonSoFar silently read as zero.
-	in := ForecastInput{Days: 30, Reps: []RepInput{{Rep: "r", WonSoFar: dec("46116860184273879.035")}}, Draws: 10}
+	// an funnel.ErrOutOfRange, never a WonSoFar silently read as zero.
+	in := ForecastInput{Days: 30, Reps: []RepInput{{Rep: "r", WonSoFar: mustDec("46116860184273879.035")}}, Draws: 10}
 	got, err := Forecast(context.Background(), in)
-	if !errors.Is(err, ErrOutOfRange) {
-		t.Errorf("Forecast = %+v, %v; want ErrOutOfRange", got, err)
+	if !errors.Is(err, funnel.ErrOutOfRange) {
+		t.Errorf("Forecast = %+v, %v; want funnel.ErrOutOfRange", got, err)
 	}
 	// A cent less is fine, and every draw books it.
-	in.Reps[0].WonSoFar = dec("46116860184273879.025") // rounds to ...879.02
+	in.Reps[0].WonSoFar = mustDec("46116860184273879.025") // rounds to ...879.02
 	got, err = Forecast(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := got.Reps[0]; !r.P10.Equal(dec("46116860184273879.02")) || !r.Mean.Equal(r.P10) {
+	if r := got.Reps[0]; !r.P10.Equal(mustDec("46116860184273879.02")) || !r.Mean.Equal(r.P10) {
 		t.Errorf("P10 %v Mean %v, want 46116860184273879.02", r.P10, r.Mean)
 	}
 }
@@ -537,14 +539,14 @@ func TestForecastWonSoFarAtCentLimit(t *testing.T) {
 func TestBuildForecastBadQuotaNamedByOrder(t *testing.T) {
 	f := funnel.MustNew("lead", "won")
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	p := Period{Start: start, End: start.AddDate(0, 3, 0), AsOf: start.AddDate(0, 1, 0)}
+	p := QuotaPeriod{Start: start, End: start.AddDate(0, 3, 0), AsOf: start.AddDate(0, 1, 0)}
 	quotas := map[string]decimal.Decimal{}
 	for _, r := range []string{"zed", "mia", "ann", "bob", "kim", "lee"} {
 		quotas[r] = decimal.NewFromInt(-1)
 	}
 	for range 20 {
-		_, err := BuildForecast(slices.Values([]funnel.Deal(nil)), f, p, quotas, BuildOptions{})
-		var ie *InputError
+		_, err := BuildForecast(f, funnel.Stream(nil), p, quotas, BuildOptions{})
+		var ie *funnel.InputError
 		if !errors.As(err, &ie) || ie.Name != `quota["ann"]` {
 			t.Fatalf("err = %v, want the error for ann's quota", err)
 		}

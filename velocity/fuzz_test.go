@@ -2,12 +2,17 @@ package velocity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/dec"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
 )
 
@@ -23,7 +28,8 @@ func relClose(got, want decimal.Decimal, rel float64) bool {
 		return got.IsZero()
 	}
 	d := got.Sub(want).Abs()
-	return d.LessThanOrEqual(want.Abs().Mul(decimal.NewFromFloat(rel)))
+	r, _ := dec.FromFloat(rel)
+	return d.LessThanOrEqual(want.Abs().Mul(r))
 }
 
 func FuzzNewLevers(f *testing.F) {
@@ -192,8 +198,43 @@ func FuzzSensitivities(f *testing.F) {
 				t.Fatalf("%v Improve %v", ls.Lever, ls.Improve)
 			}
 		}
-		if s.BestGain < s.Levers[LeverOpportunities].Improve {
-			t.Fatalf("best %v gain %v below opportunities' %v", s.Best, s.BestGain, s.Levers[0].Improve)
+		if !s.Base.Equal(s.Base.RoundBank(2)) {
+			t.Fatalf("base %v not in cents", s.Base)
+		}
+	})
+}
+
+func FuzzGaps(f *testing.F) {
+	// The worked rep and team of Gaps' documentation, a rep ahead
+	// everywhere, a zero lever, and bad input.
+	f.Add(40.0, 0.25, int64(12000), int64(30*day), 45.0, 0.35, int64(12500), int64(28*day), 91.0)
+	f.Add(45.0, 0.35, int64(12500), int64(28*day), 40.0, 0.25, int64(12000), int64(30*day), 91.0)
+	f.Add(0.0, 0.25, int64(12000), int64(30*day), 45.0, 0.35, int64(12500), int64(28*day), 91.0)
+	f.Add(1.0, 1.5, int64(1), int64(day), 1.0, 1.0, int64(1), int64(day), -1.0)
+	f.Fuzz(func(t *testing.T, o0, w0 float64, a0, c0 int64, o1, w1 float64, a1, c1 int64, days float64) {
+		rep := Levers{o0, w0, decimal.New(a0, -2), time.Duration(c0)}
+		ref := Levers{o1, w1, decimal.New(a1, -2), time.Duration(c1)}
+		g, err := Gaps(rep, ref, days)
+		if err != nil {
+			return
+		}
+		seen := map[Lever]bool{}
+		for i, lg := range g.Gaps {
+			seen[lg.Lever] = true
+			// Bookings and gain are each rounded from exact values, so they
+			// differ from the rep's rounded bookings by the gain ± a cent.
+			if d := lg.Bookings.Sub(g.RepBookings).Sub(lg.Gain).Abs(); d.GreaterThan(decimal.New(1, -2)) {
+				t.Fatalf("%v: bookings %v − rep %v = %v, gain %v", lg.Lever, lg.Bookings, g.RepBookings, lg.Bookings.Sub(g.RepBookings), lg.Gain)
+			}
+			if i > 0 && lg.Gain.GreaterThan(g.Gaps[i-1].Gain) {
+				t.Fatalf("gaps not ranked: %+v", g.Gaps)
+			}
+		}
+		if len(seen) != NumLevers {
+			t.Fatalf("gaps %+v do not hold each lever once", g.Gaps)
+		}
+		if g.Best.Valid != g.Gaps[0].Gain.IsPositive() || (g.Best.Valid && g.Best.Lever != g.Gaps[0].Lever) {
+			t.Fatalf("best %v with gaps %+v", g.Best, g.Gaps)
 		}
 	})
 }
@@ -208,7 +249,7 @@ func FuzzLittle(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, v := range []float64{c.Implied, c.Gap, c.GapPercent, c.CycleDays} {
+		for _, v := range []float64{c.Implied, c.Gap, c.GapPercent.Float64, c.CycleDays} {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				t.Fatalf("Little(%v, %v, %v) = %+v", o, rate, cycle, c)
 			}
@@ -248,5 +289,56 @@ func FuzzForecast(f *testing.F) {
 		if r.P10.GreaterThan(r.P50) || r.P50.GreaterThan(r.P90) || r.P10.LessThan(r.WonSoFar.RoundBank(2)) {
 			t.Fatalf("quantiles %v %v %v, won %v", r.P10, r.P50, r.P90, r.WonSoFar)
 		}
+	})
+}
+
+// FuzzDecodeJSON decodes arbitrary bytes with the UnmarshalJSON methods
+// of the types with days in their JSON: no panic, every error a typed error wrapping a sentinel, and
+// what decodes encodes and decodes again to the same value (a duration to
+// float64's precision in days).
+func FuzzDecodeJSON(f *testing.F) {
+	f.Add([]byte(`{"opportunities":40,"win_rate":0.25,"asp":"12000","cycle_days":30}`))
+	f.Add([]byte(`{"cycle_days":1e300}`))
+	f.Add([]byte(`{"cycle_days":"30"}`))
+	f.Add([]byte(`{"win_count":{"k":3,"n":2},"cycle_days":null}`))
+	f.Add([]byte(`{"time_to_close_days":[1,2.5],"reps":[{"rep":"a","open":[{"id":"x","age_days":3}]}]}`))
+	f.Add([]byte(`{"rate_window_days":45,"stage_win":[0.5,1]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		near := cmp.Comparer(func(a, b time.Duration) bool {
+			d := a - b
+			return d == 0 || math.Abs(float64(d)) <= 1e-15*math.Abs(float64(a))+1
+		})
+		check := func(name string, v, back any, err error) {
+			if err != nil {
+				var ie *funnel.InputError
+				var se *funnel.StageError
+				var le *LeverError
+				if !errors.As(err, &ie) && !errors.As(err, &se) && !errors.As(err, &le) {
+					t.Fatalf("%s: error %#v is not typed", name, err)
+				}
+				if strings.HasPrefix(err.Error(), "funnel:") {
+					t.Fatalf("%s: error %q names no velocity operation", name, err)
+				}
+				return
+			}
+			out, err := json.Marshal(v)
+			if err != nil {
+				return // a decoded value may not encode (an enum out of range is not decoded, so this is rare)
+			}
+			if err := json.Unmarshal(out, back); err != nil {
+				t.Fatalf("%s: %s does not decode again: %v", name, out, err)
+			}
+			if diff := cmp.Diff(v, back, decEq, near, cmpopts.EquateEmpty(), cmpopts.EquateNaNs()); diff != "" {
+				t.Fatalf("%s: round trip of %s (-first +second):\n%s", name, out, diff)
+			}
+		}
+		var l, l2 Levers
+		check("Levers", &l, &l2, l.UnmarshalJSON(b))
+		var m, m2 Measured
+		check("Measured", &m, &m2, m.UnmarshalJSON(b))
+		var in, in2 ForecastInput
+		check("ForecastInput", &in, &in2, in.UnmarshalJSON(b))
+		var o, o2 BuildOptions
+		check("BuildOptions", &o, &o2, o.UnmarshalJSON(b))
 	})
 }

@@ -1,10 +1,14 @@
 package velocity
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"time"
 
+	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/dec"
+	"github.com/funnelmath/funnelmath/internal/span"
 	"github.com/shopspring/decimal"
 )
 
@@ -44,23 +48,53 @@ func (l Lever) String() string {
 // Valid reports whether l is one of the four levers.
 func (l Lever) Valid() bool { return l >= LeverOpportunities && l <= LeverCycle }
 
-// MarshalText encodes the lever as its [Lever.String].
-func (l Lever) MarshalText() ([]byte, error) {
-	if !l.Valid() {
-		return nil, inputErr("lever", fmt.Sprint(int8(l)), ErrOutOfRange)
-	}
-	return []byte(l.String()), nil
+// MarshalText encodes the lever as its [Lever.String]; a value out of
+// range is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (l Lever) MarshalText() ([]byte, error) { return optionText("lever", l, LeverCycle) }
+
+// UnmarshalText decodes a lever from its [Lever.String]; any other text
+// is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (l *Lever) UnmarshalText(b []byte) error { return parseOption("lever", b, l, LeverCycle) }
+
+// NullLever is a lever that may be undefined, as [funnel.NullFloat64] is
+// a number that may be: JSON null when not Valid, the lever's name
+// otherwise.
+type NullLever struct {
+	Lever Lever
+	Valid bool // Valid is true when Lever is set
 }
 
-// UnmarshalText decodes a lever from its [Lever.String].
-func (l *Lever) UnmarshalText(b []byte) error {
-	for c := LeverOpportunities; c <= LeverCycle; c++ {
-		if string(b) == c.String() {
-			*l = c
-			return nil
-		}
+// SomeLever returns l as a defined [NullLever].
+func SomeLever(l Lever) NullLever { return NullLever{Lever: l, Valid: true} }
+
+// String returns the lever's name, or "none" when not Valid.
+func (n NullLever) String() string {
+	if !n.Valid {
+		return "none"
 	}
-	return inputErr("lever", fmt.Sprintf("%q", b), ErrOutOfRange)
+	return n.Lever.String()
+}
+
+// MarshalJSON encodes the lever's name, or null when not Valid.
+func (n NullLever) MarshalJSON() ([]byte, error) {
+	if !n.Valid {
+		return []byte("null"), nil
+	}
+	return json.Marshal(n.Lever)
+}
+
+// UnmarshalJSON decodes null or a lever's name.
+func (n *NullLever) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = NullLever{}
+		return nil
+	}
+	var l Lever
+	if err := decodeJSON("velocity.NullLever.UnmarshalJSON", "lever", b, &l); err != nil {
+		return err
+	}
+	*n = SomeLever(l)
+	return nil
 }
 
 // Periods in days for [Levers.Bookings]; any other number of days may be
@@ -77,24 +111,30 @@ const (
 //
 // with O the opportunities worked, W the win rate, ASP the average selling
 // price and C the sales cycle in days. V is bookings per day, in the
-// currency of ASP; bookings over T days are V × T.
+// currency of ASP; bookings over T days are V × T. That holds when O is
+// the number of opportunities open on an average day (Little's L; see
+// [CountAverageOpen]).
 //
 // Opportunities is a float64 so that an average (opportunities open on an
 // average day) or a share can be used; WinRate is in [0, 1] (the measured
 // counts behind it are in [Measured]); Cycle is a [time.Duration] and enters
 // the formula in days of 24 hours. The zero Levers is not valid (its cycle
 // is zero); build one with [NewLevers] or check it with [Levers.Validate].
+//
+// In JSON the cycle is a number of days, "cycle_days" (see
+// [Levers.MarshalJSON]).
 type Levers struct {
 	Opportunities float64         `json:"opportunities"`
 	WinRate       float64         `json:"win_rate"`
 	ASP           decimal.Decimal `json:"asp"`
-	Cycle         time.Duration   `json:"cycle_ns"`
+	Cycle         time.Duration   `json:"-"`
 }
 
-// NewLevers returns the levers after checking them with [Levers.Validate].
+// NewLevers returns the levers after checking them as [Levers.Validate]
+// does, with errors naming "velocity.NewLevers".
 func NewLevers(opportunities, winRate float64, asp decimal.Decimal, cycle time.Duration) (Levers, error) {
 	l := Levers{Opportunities: opportunities, WinRate: winRate, ASP: asp, Cycle: cycle}
-	if err := l.Validate(); err != nil {
+	if err := l.check("velocity.NewLevers"); err != nil {
 		return Levers{}, err
 	}
 	return l, nil
@@ -102,34 +142,36 @@ func NewLevers(opportunities, winRate float64, asp decimal.Decimal, cycle time.D
 
 // Validate checks the levers. It returns a *[LeverError] naming the first
 // lever at fault, wrapping:
-//   - [ErrNotFinite] for a NaN or infinite opportunities or win rate;
-//   - [ErrNegative] for negative opportunities, ASP or cycle;
-//   - [ErrRateRange] for a win rate outside [0, 1];
+//   - [funnel.ErrNotFinite] for a NaN or infinite opportunities or win rate;
+//   - [funnel.ErrNegative] for negative opportunities or cycle, and
+//     [funnel.ErrNegativeAmount] for a negative ASP;
+//   - [funnel.ErrRateRange] for a win rate outside [0, 1];
+//   - [funnel.ErrOutOfRange] for an ASP beyond [funnel.AmountInRange];
 //   - [ErrZeroCycle] for a zero cycle.
-func (l Levers) Validate() error {
+func (l Levers) Validate() error { return l.check("velocity.Levers.Validate") }
+
+// check is Validate with errors naming op.
+func (l Levers) check(op string) error {
 	switch o := l.Opportunities; {
 	case math.IsNaN(o) || math.IsInf(o, 0):
-		return leverErr(LeverOpportunities, fmtFloat(o), ErrNotFinite)
+		return leverErr(op, LeverOpportunities, fmtFloat(o), funnel.ErrNotFinite)
 	case o < 0:
-		return leverErr(LeverOpportunities, fmtFloat(o), ErrNegative)
+		return leverErr(op, LeverOpportunities, fmtFloat(o), funnel.ErrNegative)
 	}
 	switch w := l.WinRate; {
 	case math.IsNaN(w) || math.IsInf(w, 0):
-		return leverErr(LeverWinRate, fmtFloat(w), ErrNotFinite)
+		return leverErr(op, LeverWinRate, fmtFloat(w), funnel.ErrNotFinite)
 	case w < 0 || w > 1:
-		return leverErr(LeverWinRate, fmtFloat(w), ErrRateRange)
+		return leverErr(op, LeverWinRate, fmtFloat(w), funnel.ErrRateRange)
 	}
-	if l.ASP.IsNegative() {
-		return leverErr(LeverASP, l.ASP.String(), ErrNegative)
-	}
-	if err := checkExponent(l.ASP); err != nil {
-		return leverErr(LeverASP, "", err)
+	if err := funnel.AmountReason(l.ASP); err != nil {
+		return leverErr(op, LeverASP, "", err)
 	}
 	switch {
 	case l.Cycle < 0:
-		return leverErr(LeverCycle, l.Cycle.String(), ErrNegative)
+		return leverErr(op, LeverCycle, l.Cycle.String(), funnel.ErrNegative)
 	case l.Cycle == 0:
-		return leverErr(LeverCycle, l.Cycle.String(), ErrZeroCycle)
+		return leverErr(op, LeverCycle, l.Cycle.String(), ErrZeroCycle)
 	}
 	return nil
 }
@@ -145,7 +187,7 @@ func (l Levers) CycleDays() float64 { return days(l.Cycle) }
 // package documentation, # Precision). It returns the errors of
 // [Levers.Validate].
 func (l Levers) Velocity() (decimal.Decimal, error) {
-	return l.Bookings(1)
+	return l.bookings("velocity.Levers.Velocity", 1)
 }
 
 // Bookings returns the bookings over a period of the given number of days
@@ -154,78 +196,89 @@ func (l Levers) Velocity() (decimal.Decimal, error) {
 //	B = O × W × ASP × T / C_days
 //
 // computed in one division, so B is not V × T rounded twice. It returns
-// the errors of [Levers.Validate], and a *[InputError] wrapping
-// [ErrNotFinite] or [ErrNegative] for a bad number of days.
+// the errors of [Levers.Validate], and a *[funnel.InputError] wrapping
+// [funnel.ErrNotFinite] or [funnel.ErrNegative] for a bad number of days.
 func (l Levers) Bookings(periodDays float64) (decimal.Decimal, error) {
-	if err := l.Validate(); err != nil {
+	return l.bookings("velocity.Levers.Bookings", periodDays)
+}
+
+func (l Levers) bookings(op string, periodDays float64) (decimal.Decimal, error) {
+	if err := l.check(op); err != nil {
 		return decimal.Decimal{}, err
 	}
-	d, err := checkDays("days", periodDays)
+	d, err := checkDays(op, "days", periodDays)
 	if err != nil {
 		return decimal.Decimal{}, err
 	}
-	num, den := l.bookingsFraction(d)
-	return quo(num, den), nil
+	return l.bookingsOver(d), nil
+}
+
+// bookingsOver returns O × W × ASP × T / C for valid levers.
+func (l Levers) bookingsOver(periodDays decimal.Decimal) decimal.Decimal {
+	num, den := l.bookingsFraction(periodDays)
+	q, _ := dec.Quo(num, den) // den is the cycle, > 0 in valid levers
+	return q
 }
 
 // bookingsFraction returns O × W × ASP × T × ns-per-day and C in
 // nanoseconds, whose quotient is the bookings over T days. The levers must
 // be valid.
 func (l Levers) bookingsFraction(periodDays decimal.Decimal) (num, den decimal.Decimal) {
-	num = toDecimal(l.Opportunities).Mul(toDecimal(l.WinRate)).Mul(l.ASP).Mul(periodDays).Mul(nsPerDay())
+	o, _ := dec.FromFloat(l.Opportunities) // finite in valid levers
+	w, _ := dec.FromFloat(l.WinRate)
+	num = o.Mul(w).Mul(l.ASP).Mul(periodDays).Mul(nsPerDay())
 	return num, decimal.NewFromInt(int64(l.Cycle))
 }
 
 // checkDays checks a period in days and converts it.
-func checkDays(name string, d float64) (decimal.Decimal, error) {
-	switch {
-	case math.IsNaN(d) || math.IsInf(d, 0):
-		return decimal.Decimal{}, inputErr(name, fmtFloat(d), ErrNotFinite)
-	case d < 0:
-		return decimal.Decimal{}, inputErr(name, fmtFloat(d), ErrNegative)
+func checkDays(op, name string, d float64) (decimal.Decimal, error) {
+	if err := checkNonNegative(op, name, d); err != nil {
+		return decimal.Decimal{}, err
 	}
-	return toDecimal(d), nil
-}
-
-// toDecimal is the package's one conversion from float64 to
-// [decimal.Decimal]. Every caller has rejected NaN and ±Inf first (as
-// decimal.NewFromFloat panics on them); the conversion keeps the shortest
-// decimal that reads back as the same float64, so 0.1 becomes 0.1 and not
-// 0.1000000000000000055511151231257827.
-func toDecimal(x float64) decimal.Decimal {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		// Unreachable: every caller checks first. Returning zero keeps a
-		// programming slip from panicking on data.
-		return decimal.Decimal{}
-	}
-	return decimal.NewFromFloat(x)
+	v, _ := dec.FromFloat(d) // finite: checked
+	return v, nil
 }
 
 // nsPerDay returns the nanoseconds in a day of 24 hours, 864 × 10^11.
 func nsPerDay() decimal.Decimal { return decimal.New(864, 11) }
 
+// day is a day of 24 hours.
+const day = 24 * time.Hour
+
 // days returns d in days of 24 hours.
-func days(d time.Duration) float64 { return float64(d) / float64(24*time.Hour) }
+func days(d time.Duration) float64 { return span.DaysOf(d) }
 
-// Precision of divisions: a quotient keeps at least sigDigits significant
-// digits and at least minScale decimal places.
-const (
-	sigDigits = 20
-	minScale  = 16
-)
+// leversFields is Levers without its methods, for encoding/json.
+type leversFields Levers
 
-// quo returns n / d rounded half away from zero to at least sigDigits
-// significant digits and minScale places. d must not be zero.
-func quo(n, d decimal.Decimal) decimal.Decimal {
-	mag := n.NumDigits() + int(n.Exponent()) - d.NumDigits() - int(d.Exponent())
-	places := max(minScale, sigDigits-mag)
-	return n.DivRound(d, int32(places))
+// MarshalJSON encodes the levers as {"opportunities", "win_rate", "asp",
+// "cycle_days"}, the cycle a number of days of 24 hours.
+func (l Levers) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		leversFields
+		CycleDays float64 `json:"cycle_days"`
+	}{leversFields(l), l.CycleDays()})
 }
 
-// logDecimal returns the natural logarithm of d > 0 without overflowing a
-// float64: d = m × 10^e with m in [1, 10), ln d = ln m + e ln 10.
-func logDecimal(d decimal.Decimal) float64 {
-	e := d.NumDigits() + int(d.Exponent()) - 1
-	m := d.Shift(int32(-e)).InexactFloat64()
-	return math.Log(m) + float64(e)*math.Ln10
+// UnmarshalJSON decodes levers as [Levers.MarshalJSON] writes them, the
+// cycle rounded to the nanosecond. It does not validate them (see
+// [Levers.Validate]); a value of the wrong type, or a cycle beyond
+// time.Duration's range (about 106,751 days either way), is a
+// *[funnel.InputError] naming the field wrapping [funnel.ErrOutOfRange].
+func (l *Levers) UnmarshalJSON(b []byte) error {
+	const op = "velocity.Levers.UnmarshalJSON"
+	var v struct {
+		leversFields
+		CycleDays float64 `json:"cycle_days"`
+	}
+	if err := decodeJSON(op, "levers", b, &v); err != nil {
+		return err
+	}
+	c, err := durationOf(op, "cycle_days", v.CycleDays)
+	if err != nil {
+		return err
+	}
+	*l = Levers(v.leversFields)
+	l.Cycle = c
+	return nil
 }

@@ -3,6 +3,8 @@ package velocity
 import (
 	"math"
 	"time"
+
+	"github.com/funnelmath/funnelmath/funnel"
 )
 
 // LittleCheck compares the opportunities worked with what Little's law
@@ -14,52 +16,51 @@ import (
 // W the average days a deal stays open. In a steady state the two agree; a
 // gap says the pipeline is growing (positive: more open than the flow
 // explains), shrinking, or that the opportunities count follows another
-// convention (see [Count]).
+// convention (see [Counting]).
 type LittleCheck struct {
 	Opportunities float64 `json:"opportunities"`   // observed L
 	CreatedPerDay float64 `json:"created_per_day"` // λ
 	CycleDays     float64 `json:"cycle_days"`      // W in days
-	Implied       float64 `json:"implied"`         // λ × W
+	Implied       float64 `json:"implied"`         // λ × W, funnel.LiveDeals
 	Gap           float64 `json:"gap"`             // Opportunities − Implied
-	// GapPercent is 100 × Gap / Implied; 0 when Implied is 0 (see
-	// GapDefined).
-	GapPercent float64 `json:"gap_percent"`
-	GapDefined bool    `json:"gap_defined"`
+	// GapPercent is 100 × Gap / Implied; not Valid (null in JSON) when
+	// Implied is 0 or the quotient passes float64.
+	GapPercent funnel.NullFloat64 `json:"gap_percent"`
 }
 
 // Little returns the Little's-law check of opportunities against
-// createdPerDay × cycle (see [LittleCheck]). A zero cycle or rate gives an
-// implied zero and an undefined percentage.
+// createdPerDay × cycle, the live deals that [funnel.LiveDeals] implies
+// (see [LittleCheck]). A zero cycle or rate gives an implied zero and an
+// undefined percentage.
 //
-// Errors: a *[InputError] wrapping [ErrNotFinite] for a NaN or infinite
-// input, [ErrNegative] for a negative one, and [ErrOutOfRange] when the
-// product overflows float64.
+// Errors: a *[funnel.InputError] wrapping [funnel.ErrNotFinite] for a NaN
+// or infinite input, [funnel.ErrNegative] for a negative one, and
+// [funnel.ErrOutOfRange] when the product overflows float64; a
+// *[LeverError] wrapping [funnel.ErrNegative] for a negative cycle.
 func Little(opportunities, createdPerDay float64, cycle time.Duration) (LittleCheck, error) {
-	for _, in := range [...]struct {
-		name string
-		v    float64
-	}{{"opportunities", opportunities}, {"created per day", createdPerDay}} {
-		switch {
-		case math.IsNaN(in.v) || math.IsInf(in.v, 0):
-			return LittleCheck{}, inputErr(in.name, fmtFloat(in.v), ErrNotFinite)
-		case in.v < 0:
-			return LittleCheck{}, inputErr(in.name, fmtFloat(in.v), ErrNegative)
-		}
+	return little("velocity.Little", opportunities, createdPerDay, cycle)
+}
+
+func little(op string, opportunities, createdPerDay float64, cycle time.Duration) (LittleCheck, error) {
+	if err := checkNonNegative(op, "opportunities", opportunities); err != nil {
+		return LittleCheck{}, err
+	}
+	if err := checkNonNegative(op, "created per day", createdPerDay); err != nil {
+		return LittleCheck{}, err
 	}
 	if cycle < 0 {
-		return LittleCheck{}, leverErr(LeverCycle, cycle.String(), ErrNegative)
+		return LittleCheck{}, leverErr(op, LeverCycle, cycle.String(), funnel.ErrNegative)
 	}
 	c := LittleCheck{Opportunities: opportunities, CreatedPerDay: createdPerDay, CycleDays: days(cycle)}
-	c.Implied = createdPerDay * c.CycleDays
-	if math.IsInf(c.Implied, 0) {
-		return LittleCheck{}, inputErr("created per day × cycle", "", ErrOutOfRange)
+	implied, err := funnel.LiveDeals(createdPerDay, c.CycleDays)
+	if err != nil {
+		return LittleCheck{}, funnel.WithOp(op, err)
 	}
+	c.Implied = implied
 	c.Gap = opportunities - c.Implied
 	if c.Implied > 0 {
-		c.GapPercent = 100 * c.Gap / c.Implied
-		c.GapDefined = !math.IsInf(c.GapPercent, 0)
-		if !c.GapDefined {
-			c.GapPercent = 0
+		if p := 100 * c.Gap / c.Implied; !math.IsInf(p, 0) {
+			c.GapPercent = funnel.Some(p)
 		}
 	}
 	return c, nil

@@ -110,7 +110,9 @@ func TestMeasureMaven(t *testing.T) {
 	deals := mavenDeals(t, f, rows)
 	// The export runs from October 2016 to December 2017.
 	from, to := date("2016-10-01"), date("2018-01-01")
-	r, err := MeasureDeals(deals, from, to, Options{})
+	// Every deal live in the window counted (CountLive), so that the
+	// opportunities are the engaged rows of the export.
+	r, err := MeasureDeals(f, deals, from, to, Options{Count: CountLive})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,12 +166,17 @@ func TestMeasureMaven(t *testing.T) {
 		if m.WinCount != (funnel.Rate{K: s.won, N: s.won + s.lost}) {
 			t.Errorf("%s: win count %v, want %d of %d", agent, m.WinCount, s.won, s.won+s.lost)
 		}
-		if w := float64(s.won) / float64(s.won+s.lost); m.WinRate-w > 1e-15 || w-m.WinRate > 1e-15 {
+		if w := float64(s.won) / float64(s.won+s.lost); !m.WinRate.Valid || m.WinRate.Float64-w > 1e-15 || w-m.WinRate.Float64 > 1e-15 {
 			t.Errorf("%s: win rate %v, want %v", agent, m.WinRate, w)
 		}
-		asp := s.wonValue.DivRound(decimal.NewFromInt(s.won), 10)
-		if m.ASP.Round(10).Cmp(asp) != 0 {
+		// The ASP is money a user reads: to the cent, half to even.
+		asp := s.wonValue.DivRound(decimal.NewFromInt(s.won), 20).RoundBank(2)
+		if !m.ASP.Valid || !m.ASP.Decimal.Equal(asp) {
 			t.Errorf("%s: ASP %v, want %v", agent, m.ASP, asp)
+		}
+		// Every won deal closed in the window: the bookings are its sum.
+		if !m.Bookings.Equal(s.wonValue) {
+			t.Errorf("%s: bookings %v, want %v", agent, m.Bookings, s.wonValue)
 		}
 		// Mean of whole days; the package rounds to the nanosecond.
 		if c, want := m.Cycle.Hours()/24, s.cycleDays/float64(s.won); c-want > 1e-9 || want-c > 1e-9 {

@@ -1,61 +1,77 @@
 package velocity
 
 import (
+	"encoding/json"
 	"fmt"
 	"iter"
-	"math/bits"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/dec"
+	"github.com/funnelmath/funnelmath/internal/key"
+	"github.com/funnelmath/funnelmath/internal/num"
+	"github.com/funnelmath/funnelmath/internal/span"
 	"github.com/shopspring/decimal"
 )
 
-// Count says which deals count as the opportunities worked in a window
-// [from, to).
-type Count int8
+// Counting says which deals count as the opportunities worked in a window
+// [from, to), the O of V = O × W × ASP / C.
+//
+// V × T is the bookings of a steady pipeline over T days only when O is
+// the number of deals open on an average day (Little's L = arrivals per
+// day × cycle): then O / C is the deals resolved per day, and O × W × ASP
+// / C the money won per day. Counting every deal live at some time in the
+// window instead ([CountLive]) counts the deals open at the start plus
+// every arrival during the window, about λ × (C + T) deals for λ arrivals
+// a day, so V × T overstates the bookings by about 1 + T/C: 4× for a
+// quarter of 91 days and a 30-day cycle.
+type Counting int8
 
 const (
-	// CountOpen counts the deals live at some time in the window: started
-	// before to, and still open or closed at or after from (deals that close
-	// in the window were worked in it). This is the default, and what most
-	// velocity calculators mean by "opportunities in the pipeline".
-	CountOpen Count = iota
+	// CountAverageOpen is the number of deals open on an average day of
+	// the window: the sum over deals of the time each was open in the
+	// window, divided by the window's length. It is Little's L, under
+	// which V × T equals the bookings of a steady pipeline. This is the
+	// default.
+	CountAverageOpen Counting = iota
+	// CountLive counts the deals live at some time in the window: started
+	// before to, and still open or closed at or after from (deals that
+	// close in the window were worked in it). It is what many velocity
+	// calculators mean by "opportunities in the pipeline", and overstates
+	// V × T by about 1 + T/C (see [Counting]).
+	CountLive
 	// CountCreated counts the deals that started in the window.
 	CountCreated
 	// CountClosed counts the deals won or lost in the window.
 	CountClosed
-	// CountAverageOpen is the number of deals open on an average day of the
-	// window: the sum over deals of the time each was open in the window,
-	// divided by the window's length. It is Little's L, the convention under
-	// which V is the bookings rate of a steady pipeline.
-	CountAverageOpen
 )
 
-// String returns "open", "created", "closed" or "average open".
-func (c Count) String() string {
+// String returns "average open", "live", "created" or "closed".
+func (c Counting) String() string {
 	switch c {
-	case CountOpen:
-		return "open"
+	case CountAverageOpen:
+		return "average open"
+	case CountLive:
+		return "live"
 	case CountCreated:
 		return "created"
 	case CountClosed:
 		return "closed"
-	case CountAverageOpen:
-		return "average open"
 	}
-	return fmt.Sprintf("Count(%d)", int8(c))
+	return fmt.Sprintf("Counting(%d)", int8(c))
 }
 
-// MarshalText encodes the option as its [Count.String], so that [Options]
-// reads as text in JSON; a value out of range is an error wrapping
-// [ErrOutOfRange].
-func (c Count) MarshalText() ([]byte, error) { return marshalEnum(c, CountAverageOpen) }
+// MarshalText encodes the option as its [Counting.String], so that
+// [Options] reads as text in JSON; a value out of range is a
+// *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (c Counting) MarshalText() ([]byte, error) { return optionText("counting", c, CountClosed) }
 
-// UnmarshalText decodes a name that [Count.String] returns.
-func (c *Count) UnmarshalText(text []byte) error { return unmarshalEnum(text, c, CountAverageOpen) }
+// UnmarshalText decodes a name that [Counting.String] returns; any other
+// is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (c *Counting) UnmarshalText(text []byte) error {
+	return parseOption("counting", text, c, CountClosed)
+}
 
 // WinBasis says how the win rate is measured over the deals closed in the
 // window.
@@ -80,13 +96,15 @@ func (b WinBasis) String() string {
 	return fmt.Sprintf("WinBasis(%d)", int8(b))
 }
 
-// MarshalText encodes the option as its [WinBasis.String], so that [Options]
-// reads as text in JSON; a value out of range is an error wrapping
-// [ErrOutOfRange].
-func (b WinBasis) MarshalText() ([]byte, error) { return marshalEnum(b, WinByValue) }
+// MarshalText encodes the option as its [WinBasis.String]; a value out of
+// range is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (b WinBasis) MarshalText() ([]byte, error) { return optionText("win basis", b, WinByValue) }
 
-// UnmarshalText decodes a name that [WinBasis.String] returns.
-func (b *WinBasis) UnmarshalText(text []byte) error { return unmarshalEnum(text, b, WinByValue) }
+// UnmarshalText decodes a name that [WinBasis.String] returns; any other
+// is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (b *WinBasis) UnmarshalText(text []byte) error {
+	return parseOption("win basis", text, b, WinByValue)
+}
 
 // CycleStat says how the cycles of the deals are summarised.
 type CycleStat int8
@@ -111,13 +129,15 @@ func (s CycleStat) String() string {
 	return fmt.Sprintf("CycleStat(%d)", int8(s))
 }
 
-// MarshalText encodes the option as its [CycleStat.String], so that [Options]
-// reads as text in JSON; a value out of range is an error wrapping
-// [ErrOutOfRange].
-func (s CycleStat) MarshalText() ([]byte, error) { return marshalEnum(s, CycleMedian) }
+// MarshalText encodes the option as its [CycleStat.String]; a value out of
+// range is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (s CycleStat) MarshalText() ([]byte, error) { return optionText("cycle stat", s, CycleMedian) }
 
-// UnmarshalText decodes a name that [CycleStat.String] returns.
-func (s *CycleStat) UnmarshalText(text []byte) error { return unmarshalEnum(text, s, CycleMedian) }
+// UnmarshalText decodes a name that [CycleStat.String] returns; any other
+// is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (s *CycleStat) UnmarshalText(text []byte) error {
+	return parseOption("cycle stat", text, s, CycleMedian)
+}
 
 // CycleDeals says which closed deals the cycle is measured over.
 type CycleDeals int8
@@ -142,13 +162,15 @@ func (c CycleDeals) String() string {
 	return fmt.Sprintf("CycleDeals(%d)", int8(c))
 }
 
-// MarshalText encodes the option as its [CycleDeals.String], so that [Options]
-// reads as text in JSON; a value out of range is an error wrapping
-// [ErrOutOfRange].
-func (c CycleDeals) MarshalText() ([]byte, error) { return marshalEnum(c, CycleClosed) }
+// MarshalText encodes the option as its [CycleDeals.String]; a value out
+// of range is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (c CycleDeals) MarshalText() ([]byte, error) { return optionText("cycle deals", c, CycleClosed) }
 
-// UnmarshalText decodes a name that [CycleDeals.String] returns.
-func (c *CycleDeals) UnmarshalText(text []byte) error { return unmarshalEnum(text, c, CycleClosed) }
+// UnmarshalText decodes a name that [CycleDeals.String] returns; any other
+// is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (c *CycleDeals) UnmarshalText(text []byte) error {
+	return parseOption("cycle deals", text, c, CycleClosed)
+}
 
 // Options are the conventions for measuring levers from deals. The zero
 // Options is the default of each field.
@@ -158,7 +180,7 @@ func (c *CycleDeals) UnmarshalText(text []byte) error { return unmarshalEnum(tex
 // ASP over won deals with an amount, and a deal's cycle is
 // Deal.CloseTime() − Deal.Start().
 type Options struct {
-	Count      Count      `json:"count"`
+	Count      Counting   `json:"count"`
 	WinBasis   WinBasis   `json:"win_basis"`
 	CycleStat  CycleStat  `json:"cycle_stat"`
 	CycleDeals CycleDeals `json:"cycle_deals"`
@@ -168,25 +190,25 @@ type Options struct {
 	GroupBy []string `json:"group_by,omitempty"`
 }
 
-func (o Options) check() error {
+func (o Options) check(op string) error {
 	switch {
-	case o.Count < CountOpen || o.Count > CountAverageOpen:
-		return inputErr("options count", o.Count.String(), ErrOutOfRange)
+	case o.Count < CountAverageOpen || o.Count > CountClosed:
+		return inputErr(op, "options.count", o.Count.String(), funnel.ErrOutOfRange)
 	case o.WinBasis < WinByCount || o.WinBasis > WinByValue:
-		return inputErr("options win basis", o.WinBasis.String(), ErrOutOfRange)
+		return inputErr(op, "options.win_basis", o.WinBasis.String(), funnel.ErrOutOfRange)
 	case o.CycleStat < CycleMean || o.CycleStat > CycleMedian:
-		return inputErr("options cycle stat", o.CycleStat.String(), ErrOutOfRange)
+		return inputErr(op, "options.cycle_stat", o.CycleStat.String(), funnel.ErrOutOfRange)
 	case o.CycleDeals < CycleWon || o.CycleDeals > CycleClosed:
-		return inputErr("options cycle deals", o.CycleDeals.String(), ErrOutOfRange)
+		return inputErr(op, "options.cycle_deals", o.CycleDeals.String(), funnel.ErrOutOfRange)
 	}
 	return nil
 }
 
 // Measured is the levers measured for one group of deals over a window,
-// with the counts behind each. A lever that the deals do not define (no
-// closed deal for the win rate, no won deal with an amount for the ASP, no
-// deal for the cycle) has its Defined flag false and a zero value, never a
-// NaN.
+// with the counts behind each and the bookings they stand for. A lever
+// that the deals do not define (no closed deal for the win rate, no won
+// deal with an amount for the ASP, no deal for the cycle) is undefined:
+// not Valid in Go and null in JSON, never a zero or a NaN.
 type Measured struct {
 	// Group is the group's values of Options.GroupBy, in order; nil for the
 	// total over all deals.
@@ -195,7 +217,7 @@ type Measured struct {
 	// Opportunities is the opportunities worked by Options.Count.
 	Opportunities float64 `json:"opportunities"`
 	// OpportunityDeals is the number of deals behind Opportunities (for
-	// CountAverageOpen, the deals open at some time in the window).
+	// CountAverageOpen, the deals open for some time in the window).
 	OpportunityDeals int64 `json:"opportunity_deals"`
 	// Created is the number of deals that started in the window.
 	Created int64 `json:"created"`
@@ -207,11 +229,12 @@ type Measured struct {
 
 	// WinCount is won of closed, over the deals closed in the window.
 	WinCount funnel.Rate `json:"win_count"`
-	// WinRate is the win rate by Options.WinBasis; 0 when not defined.
-	WinRate        float64 `json:"win_rate"`
-	WinRateDefined bool    `json:"win_rate_defined"`
-	// WonValue and LostValue are the amounts of the won and lost deals
-	// closed in the window that have one; ValueDeals counts those deals.
+	// WinRate is the win rate by Options.WinBasis; not Valid when
+	// undefined.
+	WinRate funnel.NullFloat64 `json:"win_rate"`
+	// WonValue and LostValue are the exact sums of the amounts of the won
+	// and lost deals closed in the window that have one; ValueDeals counts
+	// those deals.
 	WonValue   decimal.Decimal `json:"won_value"`
 	LostValue  decimal.Decimal `json:"lost_value"`
 	ValueDeals int64           `json:"value_deals"`
@@ -219,17 +242,30 @@ type Measured struct {
 	NoAmount int64 `json:"no_amount"`
 
 	// ASP is WonValue ÷ ASPDeals, the won deals closed in the window with
-	// an amount; zero when not defined.
-	ASP        decimal.Decimal `json:"asp"`
-	ASPDeals   int64           `json:"asp_deals"`
-	ASPDefined bool            `json:"asp_defined"`
+	// an amount, rounded half to even to the cent; not Valid when ASPDeals
+	// is zero.
+	ASP      decimal.NullDecimal `json:"asp"`
+	ASPDeals int64               `json:"asp_deals"`
 
 	// Cycle is the mean or median (Options.CycleStat) created-to-close
 	// time of the deals of Options.CycleDeals closed in the window with a
-	// known start; CycleDeals counts them. Zero when not defined.
-	Cycle        time.Duration `json:"cycle_ns"`
-	CycleDeals   int64         `json:"cycle_deals"`
-	CycleDefined bool          `json:"cycle_defined"`
+	// known start; CycleDeals counts them. It is undefined (zero, and
+	// "cycle_days": null in JSON) when CycleDeals is zero; see
+	// [Measured.CycleDays].
+	Cycle      time.Duration `json:"-"`
+	CycleDeals int64         `json:"cycle_deals"`
+
+	// Bookings is the actual bookings in the window: the sum of the
+	// amounts of the won deals closed in [from, to), rounded half to even
+	// to the cent (WonValue to the cent).
+	Bookings decimal.Decimal `json:"bookings"`
+	// SteadyBookings is what the measured levers say the bookings of the
+	// window were, V × window days (see [Levers.Bookings]), to the cent;
+	// not Valid when a lever is undefined or the cycle is zero. Under
+	// CountAverageOpen it equals Bookings for a steady pipeline; a gap
+	// says the pipeline grew or shrank, or the levers follow another
+	// convention.
+	SteadyBookings decimal.NullDecimal `json:"steady_bookings"`
 
 	// Undated counts deals left out of what needs a time they lack: a
 	// start (for counting opportunities and cycles) or, for a closed deal,
@@ -238,69 +274,149 @@ type Measured struct {
 	Undated int64 `json:"undated"`
 }
 
-// Levers returns the measured levers. It returns a *[LeverError] wrapping
-// [ErrUndefined] for the first lever that is not defined.
-func (m Measured) Levers() (Levers, error) {
-	switch {
-	case !m.WinRateDefined:
-		return Levers{}, leverErr(LeverWinRate, "", fmt.Errorf("%w: no closed deal in the window", ErrUndefined))
-	case !m.ASPDefined:
-		return Levers{}, leverErr(LeverASP, "", fmt.Errorf("%w: no won deal with an amount in the window", ErrUndefined))
-	case !m.CycleDefined:
-		return Levers{}, leverErr(LeverCycle, "", fmt.Errorf("%w: no closed deal with a start in the window", ErrUndefined))
-	case m.Cycle == 0:
-		return Levers{}, leverErr(LeverCycle, "0s", fmt.Errorf("%w: deals closed as they started", ErrZeroCycle))
+// CycleDays returns the cycle in days of 24 hours, or a NullFloat64 that
+// is not Valid when no deal measured it (CycleDeals is zero).
+func (m Measured) CycleDays() funnel.NullFloat64 {
+	if m.CycleDeals == 0 {
+		return funnel.NullFloat64{}
 	}
-	return NewLevers(m.Opportunities, m.WinRate, m.ASP, m.Cycle)
+	return funnel.Some(days(m.Cycle))
+}
+
+// measuredFields is Measured without its methods, for encoding/json.
+type measuredFields Measured
+
+// MarshalJSON encodes the fields by their json tags and the cycle as
+// "cycle_days", a number of days or null when undefined.
+func (m Measured) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		measuredFields
+		CycleDays funnel.NullFloat64 `json:"cycle_days"`
+	}{measuredFields(m), m.CycleDays()})
+}
+
+// UnmarshalJSON decodes what [Measured.MarshalJSON] writes, the cycle
+// rounded to the nanosecond. A value of the wrong type, a cycle beyond
+// time.Duration's range, or a cycle given (or null) when cycle_deals says
+// otherwise is a *[funnel.InputError] naming the field, wrapping
+// [funnel.ErrOutOfRange].
+func (m *Measured) UnmarshalJSON(b []byte) error {
+	const op = "velocity.Measured.UnmarshalJSON"
+	var v struct {
+		measuredFields
+		CycleDays funnel.NullFloat64 `json:"cycle_days"`
+	}
+	if err := decodeJSON(op, "measured", b, &v); err != nil {
+		return err
+	}
+	if v.CycleDays.Valid != (v.CycleDeals > 0) {
+		return inputErr(op, "cycle_days", v.CycleDays.String(), fmt.Errorf("%w: a cycle is defined when cycle_deals (%d) is above zero", funnel.ErrOutOfRange, v.CycleDeals))
+	}
+	var c time.Duration
+	if v.CycleDays.Valid {
+		var err error
+		if c, err = durationOf(op, "cycle_days", v.CycleDays.Float64); err != nil {
+			return err
+		}
+	}
+	*m = Measured(v.measuredFields)
+	m.Cycle = c
+	return nil
+}
+
+// Levers returns the measured levers. It returns a *[LeverError] wrapping
+// [ErrUndefined] for the first lever that is not defined, [ErrZeroCycle]
+// for a cycle of zero (deals closed as they started), and the errors of
+// [Levers.Validate].
+func (m Measured) Levers() (Levers, error) { return m.levers("velocity.Measured.Levers") }
+
+func (m Measured) levers(op string) (Levers, error) {
+	switch {
+	case !m.WinRate.Valid && m.WinCount.N == 0:
+		return Levers{}, leverErr(op, LeverWinRate, "", fmt.Errorf("%w: no closed deal in the window", ErrUndefined))
+	case !m.WinRate.Valid:
+		return Levers{}, leverErr(op, LeverWinRate, "", fmt.Errorf("%w: no amount won or lost in the window", ErrUndefined))
+	case !m.ASP.Valid:
+		return Levers{}, leverErr(op, LeverASP, "", fmt.Errorf("%w: no won deal with an amount in the window", ErrUndefined))
+	case m.CycleDeals == 0:
+		return Levers{}, leverErr(op, LeverCycle, "", fmt.Errorf("%w: no closed deal with a start in the window", ErrUndefined))
+	}
+	l := Levers{Opportunities: m.Opportunities, WinRate: m.WinRate.Float64, ASP: m.ASP.Decimal, Cycle: m.Cycle}
+	if err := l.check(op); err != nil {
+		return Levers{}, err
+	}
+	return l, nil
 }
 
 // Little returns the Little's-law check of the measured opportunities
 // against CreatedPerDay × Cycle (see [Little]). Under CountAverageOpen with
-// CycleClosed, a steady pipeline gives a gap near zero. It returns
-// [ErrUndefined] when the cycle is not defined.
+// CycleClosed, a steady pipeline gives a gap near zero. It returns a
+// *[LeverError] wrapping [ErrUndefined] when the cycle is not defined.
 func (m Measured) Little() (LittleCheck, error) {
-	if !m.CycleDefined {
-		return LittleCheck{}, leverErr(LeverCycle, "", fmt.Errorf("%w: no closed deal with a start in the window", ErrUndefined))
+	const op = "velocity.Measured.Little"
+	if m.CycleDeals == 0 {
+		return LittleCheck{}, leverErr(op, LeverCycle, "", fmt.Errorf("%w: no closed deal with a start in the window", ErrUndefined))
 	}
-	return Little(m.Opportunities, m.CreatedPerDay, m.Cycle)
+	return little(op, m.Opportunities, m.CreatedPerDay, m.Cycle)
 }
 
 // Report is the levers measured over a window, for every group and in
 // total.
 type Report struct {
-	From    time.Time  `json:"from"`
-	To      time.Time  `json:"to"`
-	Options Options    `json:"options"`
-	Total   Measured   `json:"total"`
-	Groups  []Measured `json:"groups"` // sorted by Group, value by value
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// WindowDays is the window's length, To − From, in days of 24 hours:
+	// the T of V × T in each Measured.SteadyBookings.
+	WindowDays float64    `json:"window_days"`
+	Options    Options    `json:"options"`
+	Total      Measured   `json:"total"`
+	Groups     []Measured `json:"groups"` // sorted by Group, value by value
 }
 
-// MeasureDeals is [Measure] over a slice.
-func MeasureDeals(deals []funnel.Deal, from, to time.Time, opts Options) (Report, error) {
-	return Measure(slices.Values(deals), from, to, opts)
+// MeasureDeals is [Measure] over a slice, read as [funnel.Stream] yields
+// it.
+func MeasureDeals(f funnel.Funnel, deals []funnel.Deal, from, to time.Time, opts Options) (Report, error) {
+	return Measure(f, funnel.Stream(deals), from, to, opts)
 }
 
 // Measure measures the levers of the deals over the window [from, to), per
 // group of Options.GroupBy and in total, by the conventions of opts (see
-// [Options], [Count], [WinBasis], [CycleStat], [CycleDeals]). It reads the
-// deals once and does not modify them. No deals give a report with zero
-// counts and undefined levers.
+// [Options], [Counting], [WinBasis], [CycleStat], [CycleDeals]), and the
+// bookings of the window beside what the levers say they were
+// (Measured.Bookings and Measured.SteadyBookings). It reads the stream
+// once, as a reader of package funnel/crm yields it, and does not modify
+// the deals. No deals give a report with zero counts and undefined
+// levers.
 //
 // A deal's start is Deal.Start() and its close Deal.CloseTime() (Closed,
 // or for a won deal without it the time it entered the last stage); a deal
 // without a start, or a closed deal without a close time, is counted in
 // Undated and left out of what needs the missing time.
 //
-// Errors: a *[InputError] wrapping [ErrOutOfRange] for a window that does
-// not end after it starts or an option out of range; a *[DealError]
-// wrapping [ErrInvalidDeal] for a deal with an outcome out of range, an
-// open deal with a Closed time, a close before the start or a negative
-// amount.
-func Measure(deals iter.Seq[funnel.Deal], from, to time.Time, opts Options) (Report, error) {
-	if !to.After(from) {
-		return Report{}, inputErr("window", from.Format(time.RFC3339)+" to "+to.Format(time.RFC3339), fmt.Errorf("%w: the window must end after it starts", ErrOutOfRange))
+// Errors: the stream's own error (a row a reader could not read), as it
+// is, with no report; a deal that fails [funnel.Deal.Validate] against f,
+// as its *[funnel.DealError] with Op "velocity.Measure" (wrapping
+// [funnel.ErrInvalidDeal], [funnel.ErrEventOrder], [funnel.ErrUnknownStage]...);
+// a *[funnel.DealError] wrapping [funnel.ErrOutOfRange] for a deal whose
+// cycle is longer than [funnel.MaxDurationDays]; a *[funnel.InputError]
+// wrapping [funnel.ErrEmptyFunnel] for a funnel with no stage,
+// [funnel.ErrDateOrder] for a window that does not end after it starts,
+// and [funnel.ErrOutOfRange] for a window longer than
+// [funnel.MaxDurationDays] or an option out of range.
+func Measure(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error], from, to time.Time, opts Options) (Report, error) {
+	const op = "velocity.Measure"
+	if f.Len() == 0 {
+		return Report{}, inputErr(op, "funnel", "", funnel.ErrEmptyFunnel)
 	}
-	if err := opts.check(); err != nil {
+	window := from.Format(time.RFC3339) + " to " + to.Format(time.RFC3339)
+	if !to.After(from) {
+		return Report{}, inputErr(op, "window", window, fmt.Errorf("%w: the window must end after it starts", funnel.ErrDateOrder))
+	}
+	windowDays := span.Days(to, from)
+	if windowDays > funnel.MaxDurationDays {
+		return Report{}, inputErr(op, "window", window, fmt.Errorf("%w: longer than %d days", funnel.ErrOutOfRange, funnel.MaxDurationDays))
+	}
+	if err := opts.check(op); err != nil {
 		return Report{}, err
 	}
 	groupBy := opts.GroupBy
@@ -309,33 +425,34 @@ func Measure(deals iter.Seq[funnel.Deal], from, to time.Time, opts Options) (Rep
 	}
 	total := &tally{}
 	groups := map[string]*tally{}
-	var key strings.Builder
-	for d := range deals {
-		obs, err := observe(d, from, to, opts)
+	var buf []byte
+	for d, err := range deals {
 		if err != nil {
 			return Report{}, err
 		}
-		key.Reset()
-		for _, a := range groupBy {
-			// Length-prefixed, so no value can run into the next one.
-			v := d.Attr(a)
-			key.WriteString(strconv.Itoa(len(v)))
-			key.WriteByte(':')
-			key.WriteString(v)
+		if err := d.Validate(f); err != nil {
+			return Report{}, funnel.WithOp(op, err)
 		}
-		g := groups[key.String()]
+		obs, err := observe(&d, from, to, opts)
+		if err != nil {
+			return Report{}, &funnel.DealError{Op: op, ID: d.ID, Err: err}
+		}
+		buf = buf[:0]
+		for _, a := range groupBy {
+			buf = key.Append(buf, d.Attr(a))
+		}
+		g := groups[string(buf)]
 		if g == nil {
 			g = &tally{group: make([]string, len(groupBy))}
 			for i, a := range groupBy {
 				g.group[i] = d.Attr(a)
 			}
-			groups[key.String()] = g
+			groups[string(buf)] = g
 		}
 		total.add(obs, opts)
 		g.add(obs, opts)
 	}
-	windowDays := days(to.Sub(from))
-	r := Report{From: from, To: to, Options: opts, Total: total.measured(windowDays, opts)}
+	r := Report{From: from, To: to, WindowDays: windowDays, Options: opts, Total: total.measured(windowDays, opts)}
 	r.Options.GroupBy = slices.Clone(groupBy)
 	r.Groups = make([]Measured, 0, len(groups))
 	for _, g := range groups {
@@ -348,7 +465,7 @@ func Measure(deals iter.Seq[funnel.Deal], from, to time.Time, opts Options) (Rep
 // observation is what one deal contributes to a tally.
 type observation struct {
 	undated  bool
-	counted  bool          // counts as an opportunity (Count other than average)
+	counted  bool          // counts as an opportunity under Options.Count
 	openIn   time.Duration // time open within the window
 	created  bool          // started in the window
 	closedIn bool          // won or lost in the window
@@ -356,28 +473,17 @@ type observation struct {
 	amount   decimal.NullDecimal
 	cycle    time.Duration
 	cycleOK  bool // cycle counts under Options.CycleDeals
-	live     bool // started before to, not closed before from
 }
 
-// observe checks one deal and works out what it contributes.
-func observe(d funnel.Deal, from, to time.Time, opts Options) (observation, error) {
-	fail := func(format string, a ...any) error {
-		return &DealError{ID: d.ID, Err: fmt.Errorf("%w: "+format, append([]any{ErrInvalidDeal}, a...)...)}
-	}
-	if d.Outcome < funnel.Open || d.Outcome > funnel.Lost {
-		return observation{}, fail("outcome %d", int8(d.Outcome))
-	}
+// observe works out what a valid deal contributes. It returns an error
+// wrapping [funnel.ErrOutOfRange] for a cycle longer than
+// funnel.MaxDurationDays, which time.Duration may not hold.
+func observe(d *funnel.Deal, from, to time.Time, opts Options) (observation, error) {
 	closed := d.Outcome != funnel.Open
-	if !closed && !d.Closed.IsZero() {
-		return observation{}, fail("open deal with a closed time")
-	}
-	if d.Amount.Valid && d.Amount.Decimal.IsNegative() {
-		return observation{}, fail("negative amount %s", d.Amount.Decimal)
-	}
 	start, closeAt := d.Start(), d.CloseTime() // a won deal without Closed closes at its win
 	hasStart, hasClose := !start.IsZero(), !closeAt.IsZero()
-	if hasStart && hasClose && closeAt.Before(start) {
-		return observation{}, fail("closed %s before the start %s", closeAt.Format(time.RFC3339), start.Format(time.RFC3339))
+	if hasStart && hasClose && span.Days(closeAt, start) > funnel.MaxDurationDays {
+		return observation{}, fmt.Errorf("%w: cycle from %s to %s is longer than %d days", funnel.ErrOutOfRange, start.Format(time.DateOnly), closeAt.Format(time.DateOnly), funnel.MaxDurationDays)
 	}
 	in := func(t time.Time) bool { return !t.Before(from) && t.Before(to) }
 	var o observation
@@ -386,26 +492,27 @@ func observe(d funnel.Deal, from, to time.Time, opts Options) (observation, erro
 	o.amount = d.Amount
 	o.closedIn = closed && hasClose && in(closeAt)
 	o.created = hasStart && in(start)
+	var live bool
 	if hasStart && (!closed || hasClose) {
 		// Live in the window: started before to, not closed before from.
-		o.live = start.Before(to) && (!closed || !closeAt.Before(from))
+		live = start.Before(to) && (!closed || !closeAt.Before(from))
 		end := to
 		if closed && closeAt.Before(to) {
 			end = closeAt
 		}
 		if begin := later(start, from); end.After(begin) {
-			o.openIn = end.Sub(begin)
+			o.openIn = end.Sub(begin) // at most the window, which fits
 		}
 	}
 	switch opts.Count {
-	case CountOpen:
-		o.counted = o.live
+	case CountAverageOpen:
+		o.counted = o.openIn > 0
+	case CountLive:
+		o.counted = live
 	case CountCreated:
 		o.counted = o.created
 	case CountClosed:
 		o.counted = o.closedIn
-	case CountAverageOpen:
-		o.counted = o.openIn > 0
 	}
 	if o.closedIn && hasStart && (o.won || opts.CycleDeals == CycleClosed) {
 		o.cycle, o.cycleOK = closeAt.Sub(start), true
@@ -424,34 +531,17 @@ func later(a, b time.Time) time.Time {
 type tally struct {
 	group          []string
 	counted        int64
-	openNs         [2]uint64 // 128-bit sum of time open in the window (hi, lo)
+	open           num.Sum128 // time open in the window, ns
 	created        int64
 	won, closed    int64
 	wonValue, lost decimal.Decimal
 	valueDeals     int64
 	noAmount       int64
 	aspDeals       int64
-	cycleSum       [2]uint64 // 128-bit sum of cycles (hi, lo)
+	cycleSum       num.Sum128 // cycles, ns
 	cycleN         int64
 	cycles         []time.Duration // kept only for the median
 	undated        int64
-}
-
-func add128(s *[2]uint64, d time.Duration) {
-	var c uint64
-	s[1], c = bits.Add64(s[1], uint64(d), 0)
-	s[0] += c
-}
-
-// mean128 returns the 128-bit sum s divided by n > 0, rounded half up. The
-// sum of n non-negative durations is below n × 2^63, so the high word is
-// below n (as bits.Div64 needs) and the quotient fits a Duration.
-func mean128(s [2]uint64, n int64) time.Duration {
-	q, r := bits.Div64(s[0], s[1], uint64(n))
-	if r >= uint64(n)-r {
-		q++
-	}
-	return time.Duration(q)
 }
 
 func (t *tally) add(o observation, opts Options) {
@@ -461,7 +551,7 @@ func (t *tally) add(o observation, opts Options) {
 	if o.counted {
 		t.counted++
 	}
-	add128(&t.openNs, o.openIn)
+	t.open.AddDuration(o.openIn)
 	if o.created {
 		t.created++
 	}
@@ -483,7 +573,7 @@ func (t *tally) add(o observation, opts Options) {
 		}
 	}
 	if o.cycleOK {
-		add128(&t.cycleSum, o.cycle)
+		t.cycleSum.AddDuration(o.cycle)
 		t.cycleN++
 		if opts.CycleStat == CycleMedian {
 			t.cycles = append(t.cycles, o.cycle)
@@ -505,33 +595,30 @@ func (t *tally) measured(windowDays float64, opts Options) Measured {
 		NoAmount:         t.noAmount,
 		ASPDeals:         t.aspDeals,
 		CycleDeals:       t.cycleN,
+		Bookings:         dec.Cents(t.wonValue),
 		Undated:          t.undated,
 	}
-	open := float64(t.openNs[0])*0x1p64 + float64(t.openNs[1])
-	m.AverageOpen = open / float64(24*time.Hour) / windowDays
+	m.AverageOpen = t.open.Float() / float64(day) / windowDays
 	if opts.Count == CountAverageOpen {
 		m.Opportunities = m.AverageOpen
 	}
 	switch opts.WinBasis {
 	case WinByCount:
-		m.WinRateDefined = t.closed > 0
-		m.WinRate = m.WinCount.Value()
+		m.WinRate = m.WinCount.Null()
 	case WinByValue:
-		if sum := t.wonValue.Add(t.lost); sum.IsPositive() {
-			m.WinRateDefined = true
-			m.WinRate = min(quo(t.wonValue, sum).InexactFloat64(), 1)
+		if q, ok := dec.Quo(t.wonValue, t.wonValue.Add(t.lost)); ok {
+			m.WinRate = funnel.Some(min(q.InexactFloat64(), 1))
 		}
 	}
-	if t.aspDeals > 0 {
-		m.ASP, m.ASPDefined = quo(t.wonValue, decimal.NewFromInt(t.aspDeals)), true
+	if q, ok := dec.QuoPlaces(t.wonValue, decimal.NewFromInt(t.aspDeals), dec.CentPlaces); ok {
+		m.ASP = decimal.NewNullDecimal(q)
 	}
 	if t.cycleN > 0 {
-		m.CycleDefined = true
 		switch opts.CycleStat {
 		case CycleMean:
-			m.Cycle = mean128(t.cycleSum, t.cycleN)
+			m.Cycle = time.Duration(t.cycleSum.Mean(uint64(t.cycleN)))
 		case CycleMedian:
-			c := slices.Clone(t.cycles)
+			c := t.cycles // the tally's own: sorting it changes nothing else
 			slices.Sort(c)
 			n := len(c)
 			if n%2 == 1 {
@@ -542,33 +629,10 @@ func (t *tally) measured(windowDays float64, opts Options) Measured {
 			}
 		}
 	}
-	return m
-}
-
-// enum is an option type: small integers from 0 to a last value, each
-// with a name.
-type enum interface {
-	~int8
-	String() string
-}
-
-// marshalEnum returns v's name, or an error wrapping [ErrOutOfRange] when
-// v is not in [0, last].
-func marshalEnum[T enum](v, last T) ([]byte, error) {
-	if v < 0 || v > last {
-		return nil, inputErr("option", v.String(), ErrOutOfRange)
-	}
-	return []byte(v.String()), nil
-}
-
-// unmarshalEnum sets *dst to the value in [0, last] named b, or returns an
-// error wrapping [ErrOutOfRange].
-func unmarshalEnum[T enum](b []byte, dst *T, last T) error {
-	for v := T(0); v <= last; v++ {
-		if v.String() == string(b) {
-			*dst = v
-			return nil
+	if l, err := m.levers(""); err == nil {
+		if w, ok := dec.FromFloat(windowDays); ok {
+			m.SteadyBookings = decimal.NewNullDecimal(dec.Cents(l.bookingsOver(w)))
 		}
 	}
-	return inputErr("option", strconv.Quote(string(b)), ErrOutOfRange)
+	return m
 }

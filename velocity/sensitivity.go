@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/dec"
 	"github.com/shopspring/decimal"
 )
 
-// ImprovementStep is the relative improvement [Sensitivities] applies to
-// each lever to name the best one: 10%.
+// ImprovementStep is the relative improvement of each lever that
+// [Sensitivities] reports as LeverSensitivity.Improve: 10%.
 const ImprovementStep = 0.10
 
 // Point is the bookings with one lever changed by a relative step.
@@ -18,7 +20,7 @@ type Point struct {
 	Change float64 `json:"change"`
 	// Capped reports a win rate held at 1 because 1 + Change would pass it.
 	Capped bool `json:"capped,omitempty"`
-	// Bookings over the period with the changed lever.
+	// Bookings over the period with the changed lever, to the cent.
 	Bookings decimal.Decimal `json:"bookings"`
 	// Gain is the relative change in bookings, the factor the changed lever
 	// applies to V minus 1 (so it is defined even when the base is zero).
@@ -43,33 +45,40 @@ type LeverSensitivity struct {
 
 // Sensitivity is the response of bookings over a period to changes in each
 // lever. Levers is indexed by [Lever].
+//
+// It does not name a lever to pull: under the same relative step every
+// lever gives the same gain (the cycle a little more, 1/0.9 − 1 against
+// 0.1), whatever the rep's numbers. Which lever is worth the most depends
+// on how far the rep is from what is achievable on each; [Gaps] answers
+// that against a reference.
 type Sensitivity struct {
-	Days     float64                     `json:"days"`
-	Base     decimal.Decimal             `json:"base"` // bookings over Days at the given levers
-	Levers   [NumLevers]LeverSensitivity `json:"levers"`
-	Best     Lever                       `json:"best"`      // the lever with the largest Improve; the first on a tie
-	BestGain float64                     `json:"best_gain"` // its Improve
+	Days   float64                     `json:"days"`
+	Base   decimal.Decimal             `json:"base"` // bookings over Days at the given levers, to the cent
+	Levers [NumLevers]LeverSensitivity `json:"levers"`
 }
 
 // Sensitivities returns the bookings over periodDays for each lever moved by
-// −x and +x for every step x (a fraction in [0, 1): 0.05 is ±5%), the
-// elasticities, and the lever whose 10% improvement gives the most. The
-// formula is a product, so with f the factor a change applies to V:
+// −x and +x for every step x (a fraction in [0, 1): 0.05 is ±5%) and the
+// elasticities. The formula is a product, so with f the factor a change
+// applies to V:
 //
 //	opportunities, ASP: f = 1 + x
 //	win rate:           f = min(W × (1 + x), 1) / W   (1 + x when W is 0)
 //	cycle:              f = 1 / (1 + x)
 //
 // and each point's bookings are recomputed from the changed levers (a
-// changed cycle rounded to the nanosecond). No step means no points.
+// changed cycle rounded to the nanosecond) and rounded to the cent. No
+// step means no points.
 //
-// Errors: those of [Levers.Validate] and [Levers.Bookings]; a *[InputError]
-// wrapping [ErrNotFinite] or [ErrOutOfRange] for a step that is NaN,
-// infinite, negative or 1 and above; a *[LeverError] wrapping
-// [ErrOutOfRange] when a changed cycle leaves time.Duration's range or
-// rounds below one nanosecond. Inputs are not modified.
+// Errors: those of [Levers.Validate] and [Levers.Bookings]; a
+// *[funnel.InputError] wrapping [funnel.ErrNotFinite] or
+// [funnel.ErrOutOfRange] for a step that is NaN, infinite, negative or 1
+// and above; a *[LeverError] wrapping [funnel.ErrOutOfRange] when a changed
+// cycle leaves time.Duration's range or rounds below one nanosecond.
+// Inputs are not modified.
 func Sensitivities(l Levers, periodDays float64, steps []float64) (Sensitivity, error) {
-	base, err := l.Bookings(periodDays)
+	const op = "velocity.Sensitivities"
+	base, err := l.bookings(op, periodDays)
 	if err != nil {
 		return Sensitivity{}, err
 	}
@@ -77,12 +86,12 @@ func Sensitivities(l Levers, periodDays float64, steps []float64) (Sensitivity, 
 		name := fmt.Sprintf("steps[%d]", i)
 		switch {
 		case math.IsNaN(x) || math.IsInf(x, 0):
-			return Sensitivity{}, inputErr(name, fmtFloat(x), ErrNotFinite)
+			return Sensitivity{}, inputErr(op, name, fmtFloat(x), funnel.ErrNotFinite)
 		case x < 0 || x >= 1:
-			return Sensitivity{}, inputErr(name, fmtFloat(x), fmt.Errorf("%w: a step is in [0, 1)", ErrOutOfRange))
+			return Sensitivity{}, inputErr(op, name, fmtFloat(x), fmt.Errorf("%w: a step is in [0, 1)", funnel.ErrOutOfRange))
 		}
 	}
-	s := Sensitivity{Days: periodDays, Base: base}
+	s := Sensitivity{Days: periodDays, Base: dec.Cents(base)}
 	for li := range s.Levers {
 		lever := Lever(li)
 		ls := LeverSensitivity{Lever: lever, Elasticity: 1, Points: make([]Point, 0, 2*len(steps))}
@@ -91,7 +100,7 @@ func Sensitivities(l Levers, periodDays float64, steps []float64) (Sensitivity, 
 		}
 		for _, x := range steps {
 			for _, c := range [2]float64{-x, x} {
-				p, err := point(l, lever, c, periodDays)
+				p, err := point(op, l, lever, c, periodDays)
 				if err != nil {
 					return Sensitivity{}, err
 				}
@@ -101,9 +110,6 @@ func Sensitivities(l Levers, periodDays float64, steps []float64) (Sensitivity, 
 		ls.Improve, _ = factor(l, lever, ImprovementStep, true)
 		ls.Improve--
 		s.Levers[li] = ls
-		if ls.Improve > s.BestGain || li == 0 {
-			s.Best, s.BestGain = lever, ls.Improve
-		}
 	}
 	return s, nil
 }
@@ -130,8 +136,9 @@ func factor(l Levers, lever Lever, c float64, improve bool) (float64, bool) {
 	return 1 + c, false
 }
 
-// point returns the bookings with one lever moved by c.
-func point(l Levers, lever Lever, c, periodDays float64) (Point, error) {
+// point returns the bookings with one lever moved by c, for valid levers
+// and a checked number of days.
+func point(op string, l Levers, lever Lever, c, periodDays float64) (Point, error) {
 	f, capped := factor(l, lever, c, false)
 	m := l
 	switch lever {
@@ -140,19 +147,20 @@ func point(l Levers, lever Lever, c, periodDays float64) (Point, error) {
 	case LeverWinRate:
 		m.WinRate = min(l.WinRate*(1+c), 1)
 	case LeverASP:
-		m.ASP = l.ASP.Mul(toDecimal(1 + c))
+		g, _ := dec.FromFloat(1 + c) // finite: c is a checked step
+		m.ASP = l.ASP.Mul(g)
 	case LeverCycle:
-		cy, err := scaleCycle(l.Cycle, 1+c)
+		cy, err := scaleCycle(op, l.Cycle, 1+c)
 		if err != nil {
 			return Point{}, err
 		}
 		m.Cycle = cy
 	}
-	b, err := m.Bookings(periodDays)
+	b, err := m.bookings(op, periodDays)
 	if err != nil {
 		return Point{}, err
 	}
-	p := Point{Change: c, Capped: capped, Bookings: b, Gain: f - 1}
+	p := Point{Change: c, Capped: capped, Bookings: dec.Cents(b), Gain: f - 1}
 	if c != 0 {
 		p.Elasticity = p.Gain / c
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/dec"
 	"github.com/shopspring/decimal"
 )
 
@@ -19,18 +20,15 @@ type Target struct {
 // PerDay returns the target of v bookings per day.
 func PerDay(v decimal.Decimal) Target { return Target{Bookings: v, Days: 1} }
 
-// days checks the target and returns its days as a decimal (1 for zero).
-func (t Target) check() (decimal.Decimal, error) {
-	if t.Bookings.IsNegative() {
-		return decimal.Decimal{}, inputErr("target bookings", t.Bookings.String(), ErrNegative)
-	}
-	if err := checkExponent(t.Bookings); err != nil {
-		return decimal.Decimal{}, inputErr("target bookings", "", err)
+// check checks the target and returns its days as a decimal (1 for zero).
+func (t Target) check(op string) (decimal.Decimal, error) {
+	if err := checkMoney(op, "target bookings", t.Bookings); err != nil {
+		return decimal.Decimal{}, err
 	}
 	if t.Days == 0 {
 		return decimal.NewFromInt(1), nil
 	}
-	return checkDays("target days", t.Days)
+	return checkDays(op, "target days", t.Days)
 }
 
 // Solve returns the levers with the one named by solve replaced by the
@@ -44,25 +42,29 @@ func (t Target) check() (decimal.Decimal, error) {
 //
 // The lever being solved for may hold any value in l (it is ignored); the
 // other three must pass [Levers.Validate]. A solved ASP keeps at least 20
-// significant digits, rounded (half to even) to funnel.MaxAmountPlaces
-// decimal places at most, and one that is not funnel.AmountInRange after
-// that is an error wrapping [ErrOutOfRange]; a solved cycle is rounded to
-// the nanosecond; a solved
-// opportunities or win rate is the nearest float64.
+// significant digits, rounded (half to even) to [funnel.MaxAmountPlaces]
+// decimal places at most, and one that is not [funnel.AmountInRange] after
+// that is an error wrapping [funnel.ErrOutOfRange]; a solved cycle is
+// rounded to the nanosecond; a solved opportunities or win rate is the
+// nearest float64.
 //
-// Errors: those of [Levers.Validate] for the held levers; a *[InputError]
-// wrapping [ErrNegative] or [ErrNotFinite] for a bad target; a
-// *[LeverError] for the solved lever wrapping [ErrUnreachable] when a held
-// lever is zero and the target is not, when the solved win rate is above 1,
-// or when a cycle is solved for a zero target, and wrapping [ErrOutOfRange]
-// when the result does not fit its type (a cycle beyond 292 years or below
-// one nanosecond, opportunities beyond float64, opportunities or a win rate
-// below float64's normal range).
+// Errors: those of [Levers.Validate] for the held levers; a
+// *[funnel.InputError] wrapping [funnel.ErrNegativeAmount] or
+// [funnel.ErrOutOfRange] for a bad target amount, [funnel.ErrNegative] or
+// [funnel.ErrNotFinite] for bad target days, and [funnel.ErrOutOfRange]
+// for a solve that is not a lever; a *[LeverError] for the solved lever
+// wrapping [ErrUnreachable] when a held lever is zero and the target is
+// not, when the solved win rate is above 1, or when a cycle is solved for
+// a zero target, and wrapping [funnel.ErrOutOfRange] when the result does
+// not fit its type (a cycle beyond 292 years or below one nanosecond,
+// opportunities beyond float64, opportunities or a win rate below
+// float64's normal range).
 func Solve(l Levers, solve Lever, t Target) (Levers, error) {
+	const op = "velocity.Solve"
 	if !solve.Valid() {
-		return Levers{}, inputErr("lever", fmt.Sprint(int8(solve)), ErrOutOfRange)
+		return Levers{}, inputErr(op, "lever", fmt.Sprint(int8(solve)), funnel.ErrOutOfRange)
 	}
-	periodDays, err := t.check()
+	periodDays, err := t.check(op)
 	if err != nil {
 		return Levers{}, err
 	}
@@ -78,12 +80,14 @@ func Solve(l Levers, solve Lever, t Target) (Levers, error) {
 	case LeverCycle:
 		probe.Cycle = 1
 	}
-	if err := probe.Validate(); err != nil {
+	if err := probe.check(op); err != nil {
 		return Levers{}, err
 	}
 	b := t.Bookings
 	k := periodDays.Mul(nsPerDay())
-	o, w, cns := toDecimal(l.Opportunities), toDecimal(l.WinRate), decimal.NewFromInt(int64(l.Cycle))
+	o, _ := dec.FromFloat(probe.Opportunities) // finite: checked
+	w, _ := dec.FromFloat(probe.WinRate)
+	cns := decimal.NewFromInt(int64(l.Cycle))
 	out := l
 	switch solve {
 	case LeverOpportunities, LeverWinRate, LeverASP:
@@ -98,53 +102,54 @@ func Solve(l Levers, solve Lever, t Target) (Levers, error) {
 		}
 		if den.IsZero() {
 			if !b.IsZero() {
-				return Levers{}, leverErr(solve, "", fmt.Errorf("%w: another lever is zero", ErrUnreachable))
+				return Levers{}, leverErr(op, solve, "", fmt.Errorf("%w: another lever is zero", ErrUnreachable))
 			}
 			den = decimal.NewFromInt(1) // 0 × anything = 0: the solution is zero
 		}
-		x := quo(b.Mul(cns), den)
+		x, _ := dec.Quo(b.Mul(cns), den) // den is not zero
 		switch solve {
 		case LeverOpportunities:
 			f := x.InexactFloat64()
 			if math.IsInf(f, 0) {
-				return Levers{}, leverErr(solve, x.String(), fmt.Errorf("%w: beyond float64", ErrOutOfRange))
+				return Levers{}, leverErr(op, solve, x.String(), fmt.Errorf("%w: beyond float64", funnel.ErrOutOfRange))
 			}
 			if f != 0 && f < minNormal {
-				return Levers{}, leverErr(solve, x.String(), fmt.Errorf("%w: below float64's normal range", ErrOutOfRange))
+				return Levers{}, leverErr(op, solve, x.String(), fmt.Errorf("%w: below float64's normal range", funnel.ErrOutOfRange))
 			}
 			out.Opportunities = f
 		case LeverWinRate:
 			if x.GreaterThan(decimal.NewFromInt(1)) {
-				return Levers{}, leverErr(solve, x.String(), fmt.Errorf("%w: win rate above 1", ErrUnreachable))
+				return Levers{}, leverErr(op, solve, x.String(), fmt.Errorf("%w: win rate above 1", ErrUnreachable))
 			}
 			f := x.InexactFloat64()
 			if f != 0 && f < minNormal {
-				return Levers{}, leverErr(solve, x.String(), fmt.Errorf("%w: below float64's normal range", ErrOutOfRange))
+				return Levers{}, leverErr(op, solve, x.String(), fmt.Errorf("%w: below float64's normal range", funnel.ErrOutOfRange))
 			}
 			out.WinRate = f
 		default:
-			if x.Exponent() < -funnel.MaxAmountPlaces {
+			if -x.Exponent() > funnel.MaxAmountPlaces {
 				x = x.RoundBank(funnel.MaxAmountPlaces)
 			}
-			if err := checkExponent(x); err != nil || (x.IsZero() && !b.IsZero()) {
-				return Levers{}, leverErr(solve, "", fmt.Errorf("%w: solved ASP %se%d beyond the bounds of money", ErrOutOfRange, x.Coefficient(), x.Exponent()))
+			if !funnel.AmountInRange(x) || (x.IsZero() && !b.IsZero()) {
+				return Levers{}, leverErr(op, solve, "", fmt.Errorf("%w: solved ASP %se%d beyond the bounds of money", funnel.ErrOutOfRange, x.Coefficient(), x.Exponent()))
 			}
 			out.ASP = x
 		}
 	case LeverCycle:
 		if b.IsZero() {
-			return Levers{}, leverErr(solve, "", fmt.Errorf("%w: no finite cycle gives zero bookings", ErrUnreachable))
+			return Levers{}, leverErr(op, solve, "", fmt.Errorf("%w: no finite cycle gives zero bookings", ErrUnreachable))
 		}
 		num := o.Mul(w).Mul(l.ASP).Mul(k)
 		if num.IsZero() {
-			return Levers{}, leverErr(solve, "", fmt.Errorf("%w: another lever is zero", ErrUnreachable))
+			return Levers{}, leverErr(op, solve, "", fmt.Errorf("%w: another lever is zero", ErrUnreachable))
 		}
-		c := quo(num, b).Round(0)
+		c, _ := dec.Quo(num, b) // b is not zero
+		c = c.Round(0)
 		if c.GreaterThan(decimal.NewFromInt(math.MaxInt64)) {
-			return Levers{}, leverErr(solve, c.String()+"ns", fmt.Errorf("%w: beyond time.Duration", ErrOutOfRange))
+			return Levers{}, leverErr(op, solve, c.String()+"ns", fmt.Errorf("%w: beyond time.Duration", funnel.ErrOutOfRange))
 		}
 		if c.IsZero() {
-			return Levers{}, leverErr(solve, "0", fmt.Errorf("%w: below one nanosecond", ErrOutOfRange))
+			return Levers{}, leverErr(op, solve, "0", fmt.Errorf("%w: below one nanosecond", funnel.ErrOutOfRange))
 		}
 		out.Cycle = time.Duration(c.IntPart())
 	}
@@ -180,28 +185,30 @@ type MakeUpResult struct {
 // the factor converted to a decimal, the cycle is rounded to the
 // nanosecond.
 //
-// Errors: those of [Levers.Validate]; a *[InputError] wrapping
-// [ErrOutOfRange] for an invalid lever, the same lever twice or a change of
-// −100% or less, or [ErrNotFinite] for a NaN or infinite change; a
-// *[LeverError] wrapping [ErrRateRange] when the moved win rate passes 1,
-// [ErrUnreachable] when the adjusted win rate would have to pass 1, and
-// [ErrOutOfRange] when a changed cycle leaves time.Duration's range (or
-// rounds below one nanosecond) or changed opportunities pass float64's.
+// Errors: those of [Levers.Validate]; a *[funnel.InputError] wrapping
+// [funnel.ErrOutOfRange] for an invalid lever, the same lever twice or a
+// change of −100% or less, or [funnel.ErrNotFinite] for a NaN or infinite
+// change; a *[LeverError] wrapping [funnel.ErrRateRange] when the moved
+// win rate passes 1, [ErrUnreachable] when the adjusted win rate would
+// have to pass 1, and [funnel.ErrOutOfRange] when a changed cycle leaves
+// time.Duration's range (or rounds below one nanosecond), changed
+// opportunities pass float64's or a changed ASP the bounds of money.
 func MakeUp(l Levers, moved Lever, change float64, adjust Lever) (MakeUpResult, error) {
-	if err := l.Validate(); err != nil {
+	const op = "velocity.MakeUp"
+	if err := l.check(op); err != nil {
 		return MakeUpResult{}, err
 	}
 	switch {
 	case !moved.Valid():
-		return MakeUpResult{}, inputErr("moved lever", fmt.Sprint(int8(moved)), ErrOutOfRange)
+		return MakeUpResult{}, inputErr(op, "moved lever", fmt.Sprint(int8(moved)), funnel.ErrOutOfRange)
 	case !adjust.Valid():
-		return MakeUpResult{}, inputErr("adjust lever", fmt.Sprint(int8(adjust)), ErrOutOfRange)
+		return MakeUpResult{}, inputErr(op, "adjust lever", fmt.Sprint(int8(adjust)), funnel.ErrOutOfRange)
 	case moved == adjust:
-		return MakeUpResult{}, inputErr("adjust lever", adjust.String(), fmt.Errorf("%w: same as the moved lever", ErrOutOfRange))
+		return MakeUpResult{}, inputErr(op, "adjust lever", adjust.String(), fmt.Errorf("%w: same as the moved lever", funnel.ErrOutOfRange))
 	case math.IsNaN(change) || math.IsInf(change, 0):
-		return MakeUpResult{}, inputErr("change", fmtFloat(change), ErrNotFinite)
+		return MakeUpResult{}, inputErr(op, "change", fmtFloat(change), funnel.ErrNotFinite)
 	case change <= -1:
-		return MakeUpResult{}, inputErr("change", fmtFloat(change), fmt.Errorf("%w: a lever cannot fall by 100%% or more", ErrOutOfRange))
+		return MakeUpResult{}, inputErr(op, "change", fmtFloat(change), fmt.Errorf("%w: a lever cannot fall by 100%% or more", funnel.ErrOutOfRange))
 	}
 	g := 1 + change // factor on the moved lever
 	// The factor on the adjusted lever that undoes the move: 1/f for
@@ -214,38 +221,40 @@ func MakeUp(l Levers, moved Lever, change float64, adjust Lever) (MakeUpResult, 
 	}
 	out := l
 	var err error
-	if out, err = scale(out, moved, g, ErrRateRange); err != nil {
+	if out, err = scale(op, out, moved, g, funnel.ErrRateRange); err != nil {
 		return MakeUpResult{}, err
 	}
-	if out, err = scale(out, adjust, a, ErrUnreachable); err != nil {
+	if out, err = scale(op, out, adjust, a, ErrUnreachable); err != nil {
 		return MakeUpResult{}, err
 	}
 	return MakeUpResult{Moved: moved, MovedChange: change, Adjust: adjust, Change: a - 1, Levers: out}, nil
 }
 
-// scale multiplies one lever by factor > 0. A win rate above 1 returns
-// rateErr; a cycle out of time.Duration's range returns ErrOutOfRange.
-func scale(l Levers, lever Lever, factor float64, rateErr error) (Levers, error) {
+// scale multiplies one lever by a finite factor > 0. A win rate above 1
+// returns rateErr; a cycle out of time.Duration's range returns
+// [funnel.ErrOutOfRange].
+func scale(op string, l Levers, lever Lever, factor float64, rateErr error) (Levers, error) {
 	switch lever {
 	case LeverOpportunities:
 		v := l.Opportunities * factor
 		if math.IsInf(v, 0) {
-			return Levers{}, leverErr(lever, fmtFloat(v), fmt.Errorf("%w: beyond float64", ErrOutOfRange))
+			return Levers{}, leverErr(op, lever, fmtFloat(v), fmt.Errorf("%w: beyond float64", funnel.ErrOutOfRange))
 		}
 		l.Opportunities = v
 	case LeverWinRate:
 		v := l.WinRate * factor
 		if v > 1 {
-			return Levers{}, leverErr(lever, fmtFloat(v), fmt.Errorf("%w: win rate above 1", rateErr))
+			return Levers{}, leverErr(op, lever, fmtFloat(v), fmt.Errorf("%w: win rate above 1", rateErr))
 		}
 		l.WinRate = v
 	case LeverASP:
-		l.ASP = l.ASP.Mul(toDecimal(factor))
-		if err := checkExponent(l.ASP); err != nil {
-			return Levers{}, leverErr(lever, "", err)
+		f, _ := dec.FromFloat(factor) // finite
+		l.ASP = l.ASP.Mul(f)
+		if err := funnel.AmountReason(l.ASP); err != nil {
+			return Levers{}, leverErr(op, lever, "", err)
 		}
 	case LeverCycle:
-		c, err := scaleCycle(l.Cycle, factor)
+		c, err := scaleCycle(op, l.Cycle, factor)
 		if err != nil {
 			return Levers{}, err
 		}
@@ -255,13 +264,13 @@ func scale(l Levers, lever Lever, factor float64, rateErr error) (Levers, error)
 }
 
 // scaleCycle returns c × factor rounded to the nanosecond, at least 1ns.
-func scaleCycle(c time.Duration, factor float64) (time.Duration, error) {
+func scaleCycle(op string, c time.Duration, factor float64) (time.Duration, error) {
 	v := math.Round(float64(c) * factor)
 	if v >= math.MaxInt64 || math.IsNaN(v) {
-		return 0, leverErr(LeverCycle, fmtFloat(v)+"ns", fmt.Errorf("%w: beyond time.Duration", ErrOutOfRange))
+		return 0, leverErr(op, LeverCycle, fmtFloat(v)+"ns", fmt.Errorf("%w: beyond time.Duration", funnel.ErrOutOfRange))
 	}
 	if v < 1 {
-		return 0, leverErr(LeverCycle, fmtFloat(v)+"ns", fmt.Errorf("%w: below one nanosecond", ErrOutOfRange))
+		return 0, leverErr(op, LeverCycle, fmtFloat(v)+"ns", fmt.Errorf("%w: below one nanosecond", funnel.ErrOutOfRange))
 	}
 	return time.Duration(v), nil
 }

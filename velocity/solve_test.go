@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/funnelmath/funnelmath/funnel"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -19,34 +20,34 @@ func TestSolve(t *testing.T) {
 		want   Levers
 	}{
 		// O = 5000 × 30 / (0.25 × 12000) = 150000 / 3000 = 50.
-		{"smb opportunities for 5000/day", smb(), LeverOpportunities, PerDay(dec("5000")),
-			Levers{Opportunities: 50, WinRate: 0.25, ASP: dec("12000"), Cycle: 30 * day}},
+		{"smb opportunities for 5000/day", smb(), LeverOpportunities, PerDay(mustDec("5000")),
+			Levers{Opportunities: 50, WinRate: 0.25, ASP: mustDec("12000"), Cycle: 30 * day}},
 		// W = 5000 × 30 / (40 × 12000) = 150000 / 480000 = 0.3125.
-		{"smb win rate for 5000/day", smb(), LeverWinRate, PerDay(dec("5000")),
-			Levers{Opportunities: 40, WinRate: 0.3125, ASP: dec("12000"), Cycle: 30 * day}},
+		{"smb win rate for 5000/day", smb(), LeverWinRate, PerDay(mustDec("5000")),
+			Levers{Opportunities: 40, WinRate: 0.3125, ASP: mustDec("12000"), Cycle: 30 * day}},
 		// ASP = 5000 × 30 / (40 × 0.25) = 150000 / 10 = 15000.
-		{"smb asp for 5000/day", smb(), LeverASP, PerDay(dec("5000")),
-			Levers{Opportunities: 40, WinRate: 0.25, ASP: dec("15000"), Cycle: 30 * day}},
+		{"smb asp for 5000/day", smb(), LeverASP, PerDay(mustDec("5000")),
+			Levers{Opportunities: 40, WinRate: 0.25, ASP: mustDec("15000"), Cycle: 30 * day}},
 		// C = 40 × 0.25 × 12000 / 5000 = 24 days.
-		{"smb cycle for 5000/day", smb(), LeverCycle, PerDay(dec("5000")),
-			Levers{Opportunities: 40, WinRate: 0.25, ASP: dec("12000"), Cycle: 24 * day}},
+		{"smb cycle for 5000/day", smb(), LeverCycle, PerDay(mustDec("5000")),
+			Levers{Opportunities: 40, WinRate: 0.25, ASP: mustDec("12000"), Cycle: 24 * day}},
 		// 546000 over 91 days is 6000/day: O = 6000 × 30 / 3000 = 60.
-		{"smb opportunities for a quarter", smb(), LeverOpportunities, Target{Bookings: dec("546000"), Days: DaysQuarter},
-			Levers{Opportunities: 60, WinRate: 0.25, ASP: dec("12000"), Cycle: 30 * day}},
+		{"smb opportunities for a quarter", smb(), LeverOpportunities, Target{Bookings: mustDec("546000"), Days: DaysQuarter},
+			Levers{Opportunities: 60, WinRate: 0.25, ASP: mustDec("12000"), Cycle: 30 * day}},
 		// Days zero means per day: as the first case.
-		{"zero days means per day", smb(), LeverOpportunities, Target{Bookings: dec("5000")},
-			Levers{Opportunities: 50, WinRate: 0.25, ASP: dec("12000"), Cycle: 30 * day}},
+		{"zero days means per day", smb(), LeverOpportunities, Target{Bookings: mustDec("5000")},
+			Levers{Opportunities: 50, WinRate: 0.25, ASP: mustDec("12000"), Cycle: 30 * day}},
 		// Enterprise at 3000/day: O = 3000 × 120 / (0.2 × 150000) = 12.
-		{"enterprise opportunities", ent(), LeverOpportunities, PerDay(dec("3000")),
-			Levers{Opportunities: 12, WinRate: 0.2, ASP: dec("150000"), Cycle: 120 * day}},
+		{"enterprise opportunities", ent(), LeverOpportunities, PerDay(mustDec("3000")),
+			Levers{Opportunities: 12, WinRate: 0.2, ASP: mustDec("150000"), Cycle: 120 * day}},
 		// The solved lever's own value is ignored, even when invalid.
-		{"solved lever ignored", Levers{Opportunities: -7, WinRate: 0.25, ASP: dec("12000"), Cycle: 30 * day}, LeverOpportunities, PerDay(dec("4000")), smb()},
+		{"solved lever ignored", Levers{Opportunities: -7, WinRate: 0.25, ASP: mustDec("12000"), Cycle: 30 * day}, LeverOpportunities, PerDay(mustDec("4000")), smb()},
 		// A zero target with a zero lever elsewhere: zero is the answer.
-		{"zero target", Levers{WinRate: 0, ASP: dec("12000"), Cycle: 30 * day}, LeverOpportunities, PerDay(dec("0")),
-			Levers{WinRate: 0, ASP: dec("12000"), Cycle: 30 * day}},
+		{"zero target", Levers{WinRate: 0, ASP: mustDec("12000"), Cycle: 30 * day}, LeverOpportunities, PerDay(mustDec("0")),
+			Levers{WinRate: 0, ASP: mustDec("12000"), Cycle: 30 * day}},
 		// Win rate exactly 1 is reachable: 40 × W × 12000 / 30 = 16000 → W = 1.
-		{"win rate exactly 1", smb(), LeverWinRate, PerDay(dec("16000")),
-			Levers{Opportunities: 40, WinRate: 1, ASP: dec("12000"), Cycle: 30 * day}},
+		{"win rate exactly 1", smb(), LeverWinRate, PerDay(mustDec("16000")),
+			Levers{Opportunities: 40, WinRate: 1, ASP: mustDec("12000"), Cycle: 30 * day}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,23 +75,23 @@ func TestSolveErrors(t *testing.T) {
 		err    error
 	}{
 		// W = 20000 × 30 / (40 × 12000) = 1.25 > 1.
-		{"win rate above 1", smb(), LeverWinRate, PerDay(dec("20000")), ErrUnreachable},
-		{"zero win rate held", Levers{Opportunities: 40, ASP: dec("1"), Cycle: day}, LeverOpportunities, PerDay(dec("1")), ErrUnreachable},
-		{"zero asp held", Levers{Opportunities: 40, WinRate: 0.5, Cycle: day}, LeverWinRate, PerDay(dec("1")), ErrUnreachable},
-		{"cycle for zero target", smb(), LeverCycle, PerDay(dec("0")), ErrUnreachable},
-		{"cycle with zero opportunities", Levers{WinRate: 0.5, ASP: dec("1"), Cycle: day}, LeverCycle, PerDay(dec("1")), ErrUnreachable},
-		{"negative target", smb(), LeverOpportunities, PerDay(dec("-1")), ErrNegative},
-		{"NaN days", smb(), LeverOpportunities, Target{Bookings: dec("1"), Days: math.NaN()}, ErrNotFinite},
-		{"negative days", smb(), LeverOpportunities, Target{Bookings: dec("1"), Days: -1}, ErrNegative},
-		{"bad held lever", Levers{Opportunities: 40, WinRate: 2, ASP: dec("1"), Cycle: day}, LeverASP, PerDay(dec("1")), ErrRateRange},
-		{"zero held cycle", Levers{Opportunities: 40, WinRate: 0.5, ASP: dec("1")}, LeverASP, PerDay(dec("1")), ErrZeroCycle},
-		{"unknown lever", smb(), Lever(7), PerDay(dec("1")), ErrOutOfRange},
+		{"win rate above 1", smb(), LeverWinRate, PerDay(mustDec("20000")), ErrUnreachable},
+		{"zero win rate held", Levers{Opportunities: 40, ASP: mustDec("1"), Cycle: day}, LeverOpportunities, PerDay(mustDec("1")), ErrUnreachable},
+		{"zero asp held", Levers{Opportunities: 40, WinRate: 0.5, Cycle: day}, LeverWinRate, PerDay(mustDec("1")), ErrUnreachable},
+		{"cycle for zero target", smb(), LeverCycle, PerDay(mustDec("0")), ErrUnreachable},
+		{"cycle with zero opportunities", Levers{WinRate: 0.5, ASP: mustDec("1"), Cycle: day}, LeverCycle, PerDay(mustDec("1")), ErrUnreachable},
+		{"negative target", smb(), LeverOpportunities, PerDay(mustDec("-1")), funnel.ErrNegativeAmount},
+		{"NaN days", smb(), LeverOpportunities, Target{Bookings: mustDec("1"), Days: math.NaN()}, funnel.ErrNotFinite},
+		{"negative days", smb(), LeverOpportunities, Target{Bookings: mustDec("1"), Days: -1}, funnel.ErrNegative},
+		{"bad held lever", Levers{Opportunities: 40, WinRate: 2, ASP: mustDec("1"), Cycle: day}, LeverASP, PerDay(mustDec("1")), funnel.ErrRateRange},
+		{"zero held cycle", Levers{Opportunities: 40, WinRate: 0.5, ASP: mustDec("1")}, LeverASP, PerDay(mustDec("1")), ErrZeroCycle},
+		{"unknown lever", smb(), Lever(7), PerDay(mustDec("1")), funnel.ErrOutOfRange},
 		// C = 40 × 0.25 × 12000 / 1e-20 days: beyond 292 years.
-		{"cycle too long", smb(), LeverCycle, PerDay(dec("1e-20")), ErrOutOfRange},
+		{"cycle too long", smb(), LeverCycle, PerDay(mustDec("1e-20")), funnel.ErrOutOfRange},
 		// C = 120000 / 1e30 days: below a nanosecond.
-		{"cycle too short", smb(), LeverCycle, PerDay(dec("1e30")), ErrOutOfRange},
+		{"cycle too short", smb(), LeverCycle, PerDay(mustDec("1e30")), funnel.ErrOutOfRange},
 		// O = 1e400 × 30 / 3000: beyond float64.
-		{"opportunities beyond float64", smb(), LeverOpportunities, PerDay(dec("1e400")), ErrOutOfRange},
+		{"opportunities beyond float64", smb(), LeverOpportunities, PerDay(mustDec("1e400")), funnel.ErrOutOfRange},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,15 +164,15 @@ func TestMakeUpErrors(t *testing.T) {
 		// Opportunities −80% → win rate × 5 = 1.25 > 1.
 		{"win rate cannot make up", smb(), LeverOpportunities, -0.8, LeverWinRate, ErrUnreachable},
 		// 0.25 × 5 = 1.25 > 1.
-		{"moved win rate above 1", smb(), LeverWinRate, 4, LeverOpportunities, ErrRateRange},
-		{"minus 100%", smb(), LeverASP, -1, LeverOpportunities, ErrOutOfRange},
-		{"same lever", smb(), LeverASP, 0.1, LeverASP, ErrOutOfRange},
-		{"NaN change", smb(), LeverASP, math.NaN(), LeverCycle, ErrNotFinite},
-		{"bad lever", smb(), Lever(-1), 0.1, LeverCycle, ErrOutOfRange},
-		{"bad adjust", smb(), LeverASP, 0.1, Lever(4), ErrOutOfRange},
+		{"moved win rate above 1", smb(), LeverWinRate, 4, LeverOpportunities, funnel.ErrRateRange},
+		{"minus 100%", smb(), LeverASP, -1, LeverOpportunities, funnel.ErrOutOfRange},
+		{"same lever", smb(), LeverASP, 0.1, LeverASP, funnel.ErrOutOfRange},
+		{"NaN change", smb(), LeverASP, math.NaN(), LeverCycle, funnel.ErrNotFinite},
+		{"bad lever", smb(), Lever(-1), 0.1, LeverCycle, funnel.ErrOutOfRange},
+		{"bad adjust", smb(), LeverASP, 0.1, Lever(4), funnel.ErrOutOfRange},
 		{"invalid levers", Levers{}, LeverASP, 0.1, LeverCycle, ErrZeroCycle},
 		// 30 days × 1e9 overflows time.Duration.
-		{"cycle overflow", smb(), LeverCycle, 1e9, LeverOpportunities, ErrOutOfRange},
+		{"cycle overflow", smb(), LeverCycle, 1e9, LeverOpportunities, funnel.ErrOutOfRange},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

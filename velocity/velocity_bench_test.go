@@ -23,7 +23,7 @@ func BenchmarkVelocity(b *testing.B) {
 }
 
 func BenchmarkSolve(b *testing.B) {
-	l, t := smb(), PerDay(dec("5000"))
+	l, t := smb(), PerDay(mustDec("5000"))
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Solve(l, LeverOpportunities, t); err != nil {
@@ -53,8 +53,8 @@ func benchForecast() ForecastInput {
 		Seed:        1,
 	}
 	for r := range 50 {
-		rep := RepInput{Rep: fmt.Sprintf("rep%02d", r), Quota: dec("250000"), WonSoFar: dec("60000"),
-			NewPerDay: 0.3, NewWinRate: 0.25, NewAmounts: []decimal.Decimal{dec("8000"), dec("12000"), dec("30000")}}
+		rep := RepInput{Rep: fmt.Sprintf("rep%02d", r), Quota: mustDec("250000"), WonSoFar: mustDec("60000"),
+			NewPerDay: 0.3, NewWinRate: 0.25, NewAmounts: []decimal.Decimal{mustDec("8000"), mustDec("12000"), mustDec("30000")}}
 		for d := range 20 {
 			rep.Open = append(rep.Open, OpenDeal{ID: fmt.Sprint(d), Stage: d % 4, Amount: decimal.NewFromInt(int64(5000 + 1000*d)), Age: time.Duration(d) * 3 * day})
 		}
@@ -88,10 +88,12 @@ func BenchmarkMeasure(b *testing.B) {
 	for i := range deals {
 		created := base.Add(time.Duration(i%300) * day)
 		d := funnel.Deal{ID: fmt.Sprint(i), Owner: fmt.Sprintf("rep%02d", i%40), Created: created,
-			Amount: decimal.NewNullDecimal(decimal.NewFromInt(int64(1000 + i%97*100)))}
+			Amount: decimal.NewNullDecimal(decimal.NewFromInt(int64(1000 + i%97*100))),
+			Events: []funnel.Event{{Stage: 0, At: created}}}
 		switch i % 3 {
 		case 0:
 			d.Outcome, d.Closed = funnel.Won, created.Add(time.Duration(10+i%60)*day)
+			d.Events = append(d.Events, funnel.Event{Stage: 1, At: d.Closed})
 		case 1:
 			d.Outcome, d.Closed = funnel.Lost, created.Add(time.Duration(5+i%40)*day)
 		}
@@ -100,7 +102,7 @@ func BenchmarkMeasure(b *testing.B) {
 	from, to := date("2024-04-01"), date("2024-07-01")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := MeasureDeals(deals, from, to, Options{CycleStat: CycleMedian}); err != nil {
+		if _, err := MeasureDeals(leadWon(), deals, from, to, Options{CycleStat: CycleMedian}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -46,20 +46,14 @@ func review(ctx context.Context, w io.Writer, r io.Reader, name string) error {
 	if err != nil {
 		return err
 	}
-	team := funnel.NewTally(f)
 	byOwner := funnel.NewTally(f, funnel.AttrOwner)
-	for d, err := range (crm.Long{Funnel: f}).Deals(ctx, r) {
-		if err != nil {
-			return err
-		}
-		if err := team.Add(d); err != nil {
-			return err
-		}
-		if err := byOwner.Add(d); err != nil {
-			return err
-		}
+	if err := byOwner.AddAll((crm.Long{Funnel: f}).Deals(ctx, r)); err != nil {
+		return err
 	}
-	tot := team.Total()
+	tot, err := byOwner.Total()
+	if err != nil {
+		return err
+	}
 	if tot.Deals == 0 {
 		return fmt.Errorf("%s: no deals", name)
 	}
@@ -75,36 +69,27 @@ func review(ctx context.Context, w io.Writer, r io.Reader, name string) error {
 	return nil
 }
 
-// teamFunnel prints the conversion table: counts reached (a later stage
-// implies the earlier ones), % of previous and of first, the 95% Wilson
-// interval of each step, and the resolved step rate, which leaves out the
-// deals still open at the stage before.
+// teamFunnel prints the funnel table: counts reached (a later stage
+// implies the earlier ones), the step into each stage as % of the previous
+// stage with its 95% Wilson interval, the resolved step, which leaves out
+// the deals still open at the stage before, and % of the first stage.
 func teamFunnel(w io.Writer, f funnel.Funnel, c funnel.Counts) error {
-	conv, err := f.Conversions(c.Reached, nil)
-	if err != nil {
-		return err
-	}
-	steps, err := funnel.Steps(f, c, funnel.Implied)
+	t, err := funnel.NewTable(f, c, &funnel.TableOptions{Confidence: 0.95})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "Team funnel (95% Wilson intervals; resolved leaves open deals out)")
 	fmt.Fprintf(w, "%-12s %7s %8s %-16s %9s %7s\n", "stage", "reached", "of prev", "95% interval", "resolved", "of 1st")
-	for k, s := range conv.Stages {
+	for k, s := range t.Stages {
 		if k == 0 {
-			fmt.Fprintf(w, "%-12s %7d %8s %-16s %9s %6.1f%%\n", s.Stage, s.Count, "", "", "", 100*s.Cumulative.Value())
+			fmt.Fprintf(w, "%-12s %7d %8s %-16s %9s %6.1f%%\n", s.Stage, s.Reached, "", "", "", 100*s.Cumulative.Value())
 			continue
 		}
-		iv, err := s.Step.Wilson(0.95)
-		if err != nil {
-			return err
-		}
-		res := steps[k-1].Resolved
-		fmt.Fprintf(w, "%-12s %7d %7.1f%% [%5.1f, %5.1f]%% %8.1f%% %6.1f%%\n", s.Stage, s.Count,
-			100*s.Step.Value(), 100*iv.Lo, 100*iv.Hi, 100*res.Value(), 100*s.Cumulative.Value())
+		fmt.Fprintf(w, "%-12s %7d %7.1f%% [%5.1f, %5.1f]%% %8.1f%% %6.1f%%\n", s.Stage, s.Reached,
+			100*s.Step.Value(), 100*s.StepCI.Lo, 100*s.StepCI.Hi, 100*s.Resolved.Value(), 100*s.Cumulative.Value())
 	}
-	if conv.Weakest >= 0 {
-		fmt.Fprintf(w, "weakest step: into %s (%v)\n", conv.WeakestStage, conv.Stages[conv.Weakest].Step)
+	if t.Weakest >= 0 {
+		fmt.Fprintf(w, "weakest step: into %s (%v resolved)\n", t.WeakestStage, t.Stages[t.Weakest].Resolved)
 	}
 	fmt.Fprintln(w)
 	return nil
@@ -133,12 +118,12 @@ func reps(w io.Writer, groups []funnel.Counts) error {
 			return err
 		}
 		avg := "-"
-		if a, ok := g.AvgWon(); ok {
-			avg = a.StringFixed(2)
+		if a := g.AvgWon(); a.Valid {
+			avg = a.Decimal.StringFixed(2)
 		}
 		cycle := "-"
-		if med, ok, _ := g.WonCycle.QuantileDays(0.5); ok {
-			cycle = fmt.Sprintf("%dd", med)
+		if med := g.WonCycle.MedianDays(); med.Valid {
+			cycle = fmt.Sprintf("%.1fd", med.Float64)
 		}
 		fmt.Fprintf(w, "%-12s %5d %4d %5d %4d %7.1f%% [%5.1f, %5.1f]%% %6.1f%% %12s %8s\n", g.Key[0], g.Deals, g.Won, g.Lost, g.Open,
 			100*wr.Value(), 100*iv.Lo, 100*iv.Hi, 100*sh.Rates[i].Value, avg, cycle)
@@ -153,6 +138,6 @@ func stageTimes(w io.Writer, f funnel.Funnel, c funnel.Counts) {
 	fmt.Fprintf(w, "%-12s %6s %6s %6s %6s\n", "stage", "visits", "mean", "median", "p90")
 	for k := range f.Last() {
 		s := c.StageTime[k].Summary()
-		fmt.Fprintf(w, "%-12s %6d %6.1f %6d %6d\n", f.Stage(k), s.N, s.MeanDays, s.MedianDays, s.P90Days)
+		fmt.Fprintf(w, "%-12s %6d %6.1f %6.1f %6.1f\n", f.Stage(k), s.N, s.MeanDays.Float64, s.MedianDays.Float64, s.P90Days.Float64)
 	}
 }

@@ -36,20 +36,23 @@ func TestReviewHandWorked(t *testing.T) {
 		// Meeting: D1 only, 1/3 = 33.3%; Wilson [6.1, 79.2]. D4 is open at
 		// Qualified, so resolved is 1/(3 − 1) = 50.0%; 1/4 of the first.
 		"Meeting            1    33.3% [  6.1,  79.2]%     50.0%   25.0%",
-		"weakest step: into Meeting (1/3 (33.3%))",
+		// The weakest resolved step: into Qualified 3/4, into Meeting 1/2
+		// (D4 is open at Qualified), after that 1/1.
+		"weakest step: into Meeting (1/2 (50.0%) resolved)",
 		// Win rates ann 1/2, bob 0/1; pooled 1/3 with too little spread,
 		// so the prior is the fallback of strength ΣN = 3: Beta(1, 2).
 		// Shrunk ann (1+1)/(2+3) = 40.0%, bob (0+1)/(1+3) = 25.0%. ann's
 		// one win: avg 100.00, cycle 1/1 to 1/11 = 10 days.
 		"prior Beta(1.0, 2.0)",
-		"ann              2    1     1    0    50.0% [  9.5,  90.5]%   40.0%       100.00      10d",
+		"ann              2    1     1    0    50.0% [  9.5,  90.5]%   40.0%       100.00    10.0d",
 		"bob              2    0     1    1     0.0% [  0.0,  79.3]%   25.0%            -        -",
 		// Lead visits that ended: D1 1/1→1/2 = 1, D2 1/1→1/3 = 2, D3
-		// 1/2→1/3 (its loss) = 1, D4 1/2→1/4 = 2 days: mean 1.5, median
-		// (rank 2 of 1 1 2 2) 1, p90 (rank 4) 2.
-		"Lead              4    1.5      1      2",
+		// 1/2→1/3 (its loss) = 1, D4 1/2→1/4 = 2 days: mean 1.5; of
+		// 1 1 2 2 the median is (1 + 2)/2 = 1.5 and the p90, at position
+		// 3 × 0.9 = 2.7, is 2 + 0.7 × (2 − 2) = 2.0.
+		"Lead              4    1.5    1.5    2.0",
 		// Negotiation: D1 1/5 → 1/11, 6 days.
-		"Negotiation       1    6.0      6      6",
+		"Negotiation       1    6.0    6.0    6.0",
 	}
 	got := out.String()
 	for _, line := range want {

@@ -171,14 +171,14 @@ type Attached struct {
 // [ErrUnmatched]. The inputs are not modified; deals without new
 // activities share their Activities with the input.
 //
-// It returns an error wrapping [ErrDuplicateDeal] when two deals share an
-// id. With no activities it returns copies of the deals.
+// It returns a *[funnel.DealError] wrapping [funnel.ErrDuplicateDeal] when
+// two deals share an id. With no activities it returns copies of the deals.
 func Attach(deals []funnel.Deal, acts []funnel.Activity) (Attached, error) {
 	byID := make(map[string]int, len(deals))
 	byAccount := map[string][]int{}
 	for i, d := range deals {
 		if j, ok := byID[d.ID]; ok {
-			return Attached{}, fmt.Errorf("crm: %w: %q at indexes %d and %d", ErrDuplicateDeal, d.ID, j, i)
+			return Attached{}, &funnel.DealError{Op: "crm.Attach", ID: d.ID, Err: fmt.Errorf("%w: at indexes %d and %d", funnel.ErrDuplicateDeal, j, i)}
 		}
 		byID[d.ID] = i
 		if d.Account != "" {

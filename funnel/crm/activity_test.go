@@ -98,7 +98,7 @@ func TestAttach(t *testing.T) {
 	}
 
 	_, err = crm.Attach([]funnel.Deal{{ID: "A"}, {ID: "A"}}, nil)
-	if !errors.Is(err, crm.ErrDuplicateDeal) {
+	if !errors.Is(err, funnel.ErrDuplicateDeal) {
 		t.Errorf("error = %v, want ErrDuplicateDeal", err)
 	}
 }

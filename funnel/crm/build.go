@@ -5,6 +5,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
@@ -31,13 +33,16 @@ type builder struct {
 	created         time.Time
 	attrs           map[string]string
 	events          []rawEvent
+	deleted         []int     // lines of rows marked deleted, left out
 	lostUntimed     bool      // lost by a flag, without a lost date
+	curSet          bool      // curStage holds the stage a current-stage column gives
+	curStage        int       // the deal's stage now, when curSet (wide format)
 	closedHint      time.Time // close date of a deal lost by a flag
 	bad             bool      // a row failed; the deal is left out
 }
 
 func (b *builder) reset(id string, line int) {
-	*b = builder{id: id, line: line, lastLine: line, amountRaw: b.amountRaw[:0], expectedRaw: b.expectedRaw[:0], events: b.events[:0]}
+	*b = builder{id: id, line: line, lastLine: line, amountRaw: b.amountRaw[:0], expectedRaw: b.expectedRaw[:0], events: b.events[:0], deleted: b.deleted[:0]}
 }
 
 // cols are the columns of the deal fields that every reader shares; -1
@@ -100,6 +105,9 @@ func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
 			a, err := parseAmount(v)
 			if err != nil {
 				return t.cellErr(k.amount, v, b.id, err)
+			}
+			if err := funnel.AmountReason(a.Decimal); err != nil {
+				return t.cellErr(k.amount, v, b.id, fmt.Errorf("%w: %w", ErrBadAmount, err))
 			}
 			b.amount = a
 			b.amountRaw = append(b.amountRaw[:0], v...)
@@ -169,6 +177,9 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 			t.pending = append(t.pending, n)
 		}
 	}
+	for _, line := range b.deleted {
+		pend(deletedNote(b.id, line))
+	}
 	last := f.Last()
 	term := func(e rawEvent) int {
 		if e.stage == last || e.stage == lostStage {
@@ -190,6 +201,15 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 	out := evs[:0]
 	wonLine, lostLine, closeAt := 0, 0, -1
 	var closed time.Time
+	// t.stay holds the lines of the rows merged into the stay out ends
+	// with (kept only when notes are wanted).
+	t.stay = t.stay[:0]
+	endStay := func() {
+		if len(t.stay) > 0 {
+			pend(sameStageNote(f, b.id, out[len(out)-1], t.stay))
+			t.stay = t.stay[:0]
+		}
+	}
 	for _, e := range evs {
 		dup := false
 		for j := len(out) - 1; j >= 0 && out[j].at.Equal(e.at); j-- {
@@ -202,13 +222,22 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 		if dup {
 			continue
 		}
+		if n := len(out); n > 0 && out[n-1].stage == e.stage {
+			// A later row of the same stay (an amount or close date
+			// changed, or two names aliased to one stage): the stay
+			// began at the run's first row. For a run of lost rows (a
+			// lost deal edited after it closed) the deal closed at the
+			// first.
+			if t.opt.OnNote != nil {
+				t.stay = append(t.stay, e.line)
+			}
+			continue
+		}
+		endStay()
 		switch e.stage {
 		case last:
 			wonLine = e.line
 		case lostStage:
-			if lostLine != 0 {
-				pend(Note{Line: e.line, DealID: b.id, Kind: NoteReclosed, Detail: fmt.Sprintf("lost again at %s after line %d", e.at.Format(time.RFC3339), lostLine)})
-			}
 			lostLine = e.line
 		}
 		out = append(out, e)
@@ -216,13 +245,14 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 			closeAt, closed = len(out)-1, e.at
 		}
 	}
+	endStay()
 	lost := lostLine != 0 || b.lostUntimed
 	if wonLine != 0 && lost {
 		line := max(wonLine, lostLine)
 		if lostLine == 0 {
 			line = b.line
 		}
-		return funnel.Deal{}, &RowError{Line: line, DealID: b.id, Err: fmt.Errorf("%w: won at line %d, lost at line %d", ErrWonAndLost, wonLine, max(lostLine, b.line))}
+		return funnel.Deal{}, &RowError{Line: line, DealID: b.id, Err: fmt.Errorf("%w: won at line %d, lost at line %d", funnel.ErrWonAndLost, wonLine, max(lostLine, b.line))}
 	}
 	if closeAt >= 0 && closeAt < len(out)-1 {
 		e := out[closeAt+1]
@@ -236,6 +266,13 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 			n++
 		}
 	}
+	// An open deal whose current stage (wide format) is not its last
+	// event's, because the export has no date for it: it is there now, at
+	// an unknown time, after the stages it has dates for.
+	untimed := b.curSet && wonLine == 0 && !lost && (n == 0 || lastStage(out) != b.curStage)
+	if untimed {
+		n++
+	}
 	events := sl.take(n)
 	n = 0
 	for _, e := range out {
@@ -243,6 +280,9 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 			events[n] = funnel.Event{Stage: e.stage, At: e.at}
 			n++
 		}
+	}
+	if untimed {
+		events[n] = funnel.Event{Stage: b.curStage}
 	}
 	d := b.deal(events)
 	switch {
@@ -256,6 +296,17 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 	return t.check(f, d, b.line)
 }
 
+// lastStage returns the stage of the last event of out that is not a
+// loss; out has one.
+func lastStage(out []rawEvent) int {
+	for i := len(out) - 1; i >= 0; i-- {
+		if out[i].stage != lostStage {
+			return out[i].stage
+		}
+	}
+	return lostStage
+}
+
 func (b *builder) deal(events []funnel.Event) funnel.Deal {
 	return funnel.Deal{
 		ID: b.id, Owner: b.owner, Segment: b.segment, Source: b.source, Account: b.account,
@@ -267,7 +318,7 @@ func (b *builder) deal(events []funnel.Event) funnel.Deal {
 // pending from [table.finish] and notes a won deal without amount.
 func (t *table) check(f funnel.Funnel, d funnel.Deal, line int) (funnel.Deal, *RowError) {
 	if err := d.Validate(f); err != nil {
-		return funnel.Deal{}, &RowError{Line: line, DealID: d.ID, Err: fmt.Errorf("%w: %w", ErrInvalidDeal, err)}
+		return funnel.Deal{}, &RowError{Line: line, DealID: d.ID, Err: invalidDeal(err)}
 	}
 	for _, n := range t.pending {
 		t.note(n)
@@ -284,4 +335,23 @@ func stageName(f funnel.Funnel, i int) string {
 		return "lost"
 	}
 	return f.Stage(i)
+}
+
+// sameStageNote is the note for the rows at lines merged into the stay
+// that began with first.
+func sameStageNote(f funnel.Funnel, id string, first rawEvent, lines []int) Note {
+	var b strings.Builder
+	if len(lines) == 1 {
+		b.WriteString("line ")
+	} else {
+		b.WriteString("lines ")
+	}
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(l))
+	}
+	return Note{Line: lines[0], DealID: id, Kind: NoteSameStage,
+		Detail: fmt.Sprintf("%s: %s merged into the stay entered at line %d (%s)", stageName(f, first.stage), b.String(), first.line, first.at.Format(time.RFC3339))}
 }

@@ -291,8 +291,8 @@ func TestMavenPerAgent(t *testing.T) {
 	got := map[string]agent{}
 	for _, g := range tally.Groups() {
 		a := agent{Won: g.Won, Lost: g.Lost, Open: g.Open, WinRate: g.WinRate().Value()}
-		if avg, ok := g.AvgWon(); ok {
-			a.AvgWon = avg.StringFixed(2)
+		if avg := g.AvgWon(); avg.Valid {
+			a.AvgWon = avg.Decimal.StringFixed(2)
 		}
 		got[g.Key[0]] = a
 	}
@@ -335,21 +335,22 @@ func TestTinyTally(t *testing.T) {
 			v := r.Value()
 			wr = &v
 		}
-		if a, ok := g.AvgWon(); ok {
-			asp = &a
+		if a := g.AvgWon(); a.Valid {
+			asp = &a.Decimal
 		}
-		if n := g.WonCycle.N + g.LostCycle.N; n > 0 {
-			v := float64(g.WonCycle.Seconds+g.LostCycle.Seconds) / float64(n) / 86400
+		if n := g.WonCycle.N() + g.LostCycle.N(); n > 0 {
+			v := float64(g.WonCycle.Seconds()+g.LostCycle.Seconds()) / float64(n) / 86400
 			cyc = &v
 		}
-		steps, err := funnel.Steps(sales, g, funnel.Implied)
+		// Row k+1 of the table holds the naive step from stage k into k+1.
+		tab, err := funnel.NewTable(sales, g, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for k := range sales.Len() {
 			row := ownerRow{Reached: g.Reached[k], WinRate: wr, Cycle: cyc, ASP: asp}
-			if k < len(steps) && steps[k].Naive.Defined() {
-				v := steps[k].Naive.Value()
+			if k+1 < len(tab.Stages) && tab.Stages[k+1].Step.Defined() {
+				v := tab.Stages[k+1].Step.Value()
 				row.Conv = &v
 			}
 			got[[2]string{g.Key[0], sales.Stage(k)}] = row

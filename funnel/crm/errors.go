@@ -9,12 +9,12 @@ import (
 	"github.com/funnelmath/funnelmath/funnel"
 )
 
-// Sentinel errors. Every error the readers return wraps one of these (a
-// cancelled context and a failing io.Reader come back as they are), so
-// callers can test for a kind of failure with [errors.Is]. Those that
-// match a sentinel of package funnel wrap it too, so both
-// errors.Is(err, crm.ErrUnknownStage) and errors.Is(err,
-// funnel.ErrUnknownStage) hold.
+// Sentinel errors of package crm, for the failures only a reader has.
+// Every error the readers return wraps one of these or a sentinel of
+// package funnel, such as [funnel.ErrUnknownStage], [funnel.ErrWonAndLost],
+// [funnel.ErrInvalidDeal] or [funnel.ErrDuplicateDeal] (a cancelled context
+// and a failing io.Reader come back as they are), so callers can test for
+// a kind of failure with [errors.Is].
 var (
 	// ErrBadConfig reports a reader configuration that cannot work: no
 	// funnel, an alias to a stage the funnel does not have, a stage name
@@ -25,7 +25,7 @@ var (
 	// or without a column the configuration names explicitly.
 	ErrMissingColumn = errors.New("missing column")
 	// ErrDuplicateColumn reports a header name given twice, or a mapped
-	// name that matches two headers.
+	// name or pattern that matches two headers.
 	ErrDuplicateColumn = errors.New("duplicate column")
 	// ErrMalformedRow reports a row that is not valid CSV (a bare or
 	// unterminated quote) or whose number of fields differs from the
@@ -35,10 +35,12 @@ var (
 	// as a deal id or an event time.
 	ErrMissingValue = errors.New("missing value")
 	// ErrBadDate reports a date that is neither RFC 3339, 2006-01-02, nor
-	// the layout the caller gave.
+	// a layout the caller gave.
 	ErrBadDate = errors.New("bad date")
 	// ErrBadAmount reports an amount that is not a plain non-negative
-	// decimal with optional thousands separators and currency symbol.
+	// decimal with optional thousands separators and currency symbol, or
+	// that is beyond the bounds of [funnel.AmountInRange] (then it wraps
+	// [funnel.ErrOutOfRange] too).
 	ErrBadAmount = errors.New("bad amount")
 	// ErrBadFlag reports a yes/no cell that is not one of true, false, yes,
 	// no, y, n, t, f, 1, 0 (in any case) or empty.
@@ -46,27 +48,13 @@ var (
 	// ErrBadStatus reports a status cell that is not open, won or lost (in
 	// any case) or empty, or that contradicts the stage cell.
 	ErrBadStatus = errors.New("bad status")
-	// ErrUnknownStage reports a stage name that is neither a stage of the
-	// funnel, an alias, nor a lost name. It wraps [funnel.ErrUnknownStage].
-	ErrUnknownStage = fmt.Errorf("%w", funnel.ErrUnknownStage)
-	// ErrWonAndLost reports a deal that has both a won-stage entry and a
-	// lost row, date or flag. It wraps [funnel.ErrWonAndLost].
-	ErrWonAndLost = fmt.Errorf("%w", funnel.ErrWonAndLost)
 	// ErrAfterClose reports a deal that enters a stage after it was won or
 	// lost (a re-opened deal, which the deal model cannot hold). It wraps
 	// [funnel.ErrEventOrder].
 	ErrAfterClose = fmt.Errorf("stage entered after the deal closed: %w", funnel.ErrEventOrder)
-	// ErrInvalidDeal reports a deal that fails [funnel.Deal.Validate] after
-	// reading, such as a created date after its first stage entry. It wraps
-	// [funnel.ErrInvalidDeal]; the *[funnel.DealError] from Validate is
-	// wrapped beside it, so its own sentinel matches too.
-	ErrInvalidDeal = fmt.Errorf("%w", funnel.ErrInvalidDeal)
 	// ErrNotContiguous reports, in the default contiguous mode of [Long], a
 	// deal id that comes back after its deal was read and emitted.
 	ErrNotContiguous = errors.New("deal rows not contiguous")
-	// ErrDuplicateDeal reports a deal id on two rows of a one-row-per-deal
-	// export, or twice among the deals given to [Attach].
-	ErrDuplicateDeal = errors.New("duplicate deal id")
 	// ErrUnmatched reports an activity that [Attach] could not attach to
 	// any deal.
 	ErrUnmatched = errors.New("unmatched activity")
@@ -75,8 +63,16 @@ var (
 // RowError records a failure tied to a row of the input. Line is the
 // 1-based line of the file where the row starts (the header is line 1).
 // Column is the header name of the offending cell and Value its text;
-// both are empty when the whole row or deal is at fault. DealID is the
-// deal the row belongs to, when known.
+// both are empty when the whole row or deal is at fault, and Value is
+// empty for a fault of the header (a missing or duplicate column). DealID
+// is the deal the row belongs to, when known.
+//
+// Err is the reason. For a deal that fails [funnel.Deal.Validate] it is
+// the reason of the *[funnel.DealError], under [funnel.ErrInvalidDeal]
+// (which errors.Is finds, as it finds the reason's own sentinel), so that
+// the text has one package prefix and names the deal once:
+//
+//	crm: line 3: deal "X": invalid deal: first event at ... before created ...: events out of time order
 type RowError struct {
 	Line   int    // 1-based line where the row starts; 0 when not tied to a line
 	Column string // header name of the offending cell, or ""
@@ -85,7 +81,11 @@ type RowError struct {
 	Err    error  // the reason, which wraps a sentinel
 }
 
-// Error formats the error with the package prefix, what and where, and the reason.
+// Error formats the error with the package prefix, what and where, and
+// the reason:
+//
+//	crm: line 7: deal "D1": column "amount" = "12,34": bad amount: misplaced thousands separator
+//	crm: line 1: column "deal_id": missing column: not in the header; nearest: "Deal ID"
 func (e *RowError) Error() string {
 	s := "crm: "
 	if e.Line > 0 {
@@ -95,9 +95,19 @@ func (e *RowError) Error() string {
 		s += "deal " + strconv.Quote(e.DealID) + ": "
 	}
 	if e.Column != "" {
-		s += "column " + strconv.Quote(e.Column) + " = " + strconv.Quote(e.Value) + ": "
+		s += "column " + strconv.Quote(e.Column)
+		if !headerErr(e.Err) {
+			s += " = " + strconv.Quote(e.Value)
+		}
+		s += ": "
 	}
-	return s + e.Err.Error()
+	return s + errText(e.Err)
+}
+
+// headerErr reports whether err is a fault of the header, whose column has
+// no cell value to show.
+func headerErr(err error) bool {
+	return errors.Is(err, ErrMissingColumn) || errors.Is(err, ErrDuplicateColumn)
 }
 
 // Unwrap returns the underlying error.
@@ -113,7 +123,31 @@ func (e *RowError) MarshalJSON() ([]byte, error) {
 		Value  string `json:"value,omitempty"`
 		DealID string `json:"deal_id,omitempty"`
 		Error  string `json:"error"`
-	}{e.Line, e.Column, e.Value, e.DealID, e.Err.Error()})
+	}{e.Line, e.Column, e.Value, e.DealID, errText(e.Err)})
+}
+
+// errText returns err's text, or "<nil>" for a nil reason, so that a
+// hand-built RowError never panics when printed.
+func errText(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+// invalidDeal returns the reason a deal failed [funnel.Deal.Validate]: the
+// *[funnel.DealError]'s own reason, without funnel's prefix and the deal's
+// name (the *RowError names the deal), under [funnel.ErrInvalidDeal]
+// unless the reason already wraps it.
+func invalidDeal(err error) error {
+	var de *funnel.DealError
+	if errors.As(err, &de) && de.Err != nil {
+		err = de.Err
+	}
+	if errors.Is(err, funnel.ErrInvalidDeal) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", funnel.ErrInvalidDeal, err)
 }
 
 func configErr(format string, args ...any) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
 	"github.com/funnelmath/funnelmath/funnel/crm"
@@ -219,4 +220,124 @@ func ExampleDates_Parse() {
 	// 2024-03-05 00:00 UTC
 	// 2024-03-05 00:00 UTC
 	// crm: date "5 March": bad date: want RFC 3339, 2006-01-02 or ["01/02/2006"]
+}
+
+// A Salesforce OpportunityHistory export read with the preset. 006A has
+// two Prospecting rows (its amount changed on Mar 11): one stay of 20
+// days. 006B's Proposal row is deleted (IsDeleted true) and left out.
+func ExampleSalesforceHistory() {
+	f := funnel.MustNew("Prospecting", "Qualification", "Proposal/Price Quote", "Closed Won")
+	in := `OpportunityId,StageName,Amount,CloseDate,Probability,ForecastCategory,CreatedDate,IsDeleted,Opportunity Owner
+006A,Prospecting,10000.00,2024-04-30,10,Pipeline,2024-03-01T09:00:00.000+0000,false,Ann Lee
+006B,Prospecting,5000.00,2024-05-31,10,Pipeline,2024-03-05T10:00:00.000+0000,false,Bo Chen
+006A,Prospecting,12000.00,2024-04-30,10,Pipeline,2024-03-11T09:00:00.000+0000,false,Ann Lee
+006B,Proposal/Price Quote,5000.00,2024-05-31,75,BestCase,2024-03-12T10:00:00.000+0000,true,Bo Chen
+006B,Closed Lost,5000.00,2024-03-20,0,Omitted,2024-03-20T10:00:00.000+0000,false,Bo Chen
+006A,Qualification,12000.00,2024-04-30,20,Pipeline,2024-03-21T09:00:00.000+0000,false,Ann Lee
+006A,Closed Won,12000.00,2024-04-01,100,Closed,2024-04-01T09:00:00.000+0000,false,Ann Lee
+`
+	res, err := crm.SalesforceHistory(f).ReadAll(context.Background(), strings.NewReader(in))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tally := funnel.NewTally(f)
+	for _, d := range res.Deals {
+		fmt.Printf("%s %s %-4s %d events, amount %s, forecast %s\n", d.ID, d.Owner, d.Outcome, len(d.Events), d.Amount.Decimal.StringFixed(2), d.Attrs["ForecastCategory"])
+		if err := tally.Add(d); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	for _, n := range res.Notes {
+		fmt.Printf("note: line %d %s %s: %s\n", n.Line, n.DealID, n.Kind, n.Detail)
+	}
+	tot, err := tally.Total()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p := tot.StageTime[0]
+	fmt.Printf("Prospecting: %d stays, mean %.1f days\n", p.N(), p.MeanDays().Float64)
+	// Output:
+	// 006A Ann Lee won  3 events, amount 12000.00, forecast Closed
+	// 006B Bo Chen lost 1 events, amount 5000.00, forecast Omitted
+	// note: line 4 006A same-stage: Prospecting: line 4 merged into the stay entered at line 2 (2024-03-01T09:00:00Z)
+	// note: line 5 006B deleted: row marked deleted, left out
+	// Prospecting: 2 stays, mean 17.5 days
+}
+
+// A HubSpot deals export read with the preset. The "Date entered" headers
+// name the stage and the pipeline; "Date exited" columns are not stage
+// dates. Deal 303 was lost and reopened: its Deal Stage says it is open.
+func ExampleHubSpotDeals() {
+	f := funnel.MustNew("Appointment Scheduled", "Qualified To Buy", "Contract Sent", "Closed Won")
+	in := `Record ID,Deal Name,Deal Stage,Pipeline,Amount,Close Date,Create Date,Deal owner,"Date entered ""Appointment Scheduled (Sales Pipeline)""","Date exited ""Appointment Scheduled (Sales Pipeline)""","Date entered ""Qualified To Buy (Sales Pipeline)""","Date entered ""Contract Sent (Sales Pipeline)""","Date entered ""Closed Won (Sales Pipeline)""","Date entered ""Closed Lost (Sales Pipeline)"""
+301,Acme renewal,Closed Won,Sales Pipeline,"5,000",2024-02-20 10:00,2024-02-01 09:00,Ann Lee,2024-02-01 09:00,2024-02-03 09:00,2024-02-03 09:00,2024-02-10 14:30,2024-02-20 10:00,
+302,Globex pilot,Closed Lost,Sales Pipeline,800,2024-02-09 11:00,2024-02-02 09:00,Ann Lee,2024-02-02 09:00,2024-02-09 11:00,,,,2024-02-09 11:00
+303,Umbrella,Contract Sent,Sales Pipeline,1200,2024-03-15,2024-02-01 09:00,Bo Chen,2024-02-01 09:00,2024-02-05 09:00,,2024-02-20 09:00,,2024-02-15 09:00
+`
+	res, err := crm.HubSpotDeals(f).ReadAll(context.Background(), strings.NewReader(in))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range res.Deals {
+		fmt.Printf("%s %-12s %-4s furthest %-21s closed %s\n", d.ID, d.Attrs["Deal Name"], d.Outcome, f.Stage(d.Furthest()), d.Closed.Format("2006-01-02"))
+	}
+	for _, n := range res.Notes {
+		fmt.Printf("note: %s %s: %s\n", n.DealID, n.Kind, n.Detail)
+	}
+	// Output:
+	// 301 Acme renewal won  furthest Closed Won            closed 2024-02-20
+	// 302 Globex pilot lost furthest Appointment Scheduled closed 2024-02-09
+	// 303 Umbrella     open furthest Contract Sent         closed 0001-01-01
+	// note: 303 reopened: Date entered "Closed Lost (Sales Pipeline)" 2024-02-15 09:00 ignored: Deal Stage is "Contract Sent"
+}
+
+// An activity log streamed in lenient mode (a row without a time is
+// skipped and reported), then attached to its deals: by deal id, or by
+// company to the deals of that company live at the time.
+func ExampleActivityLog() {
+	deals := []funnel.Deal{
+		{ID: "D1", Account: "Acme", Events: []funnel.Event{{Stage: 0, At: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}}},
+		{ID: "D2", Account: "Acme", Events: []funnel.Event{{Stage: 0, At: time.Date(2024, 3, 4, 0, 0, 0, 0, time.UTC)}},
+			Outcome: funnel.Lost, Closed: time.Date(2024, 3, 8, 0, 0, 0, 0, time.UTC)},
+	}
+	in := `Activity Type,Activity Date,Deal ID,Company,Contact,Assigned To,Subject
+Call,2024-03-02T15:00:00Z,D1,,Jo Park,Ann Lee,Discovery call
+Email,2024-03-05,,Acme,Jo Park,Ann Lee,Pricing sheet
+Meeting,,D2,,,Bo Chen,Demo
+Meeting,2024-03-12,,Acme,Jo Park,Ann Lee,Onsite
+`
+	log := crm.ActivityLog{
+		Columns: crm.ActivityColumns{DealID: "Deal ID", Account: "Company", Contact: "Contact", Kind: "Activity Type", At: "Activity Date", Owner: "Assigned To"},
+		Options: crm.Options{Lenient: true, OnSkip: func(e *crm.RowError) { fmt.Println("skipped:", e) }},
+	}
+	var acts []funnel.Activity
+	for a, err := range log.Activities(context.Background(), strings.NewReader(in)) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		acts = append(acts, a)
+	}
+	got, err := crm.Attach(deals, acts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range got.Deals {
+		fmt.Print(d.ID, ":")
+		for _, a := range d.Activities {
+			fmt.Printf(" %s %s (%s)", a.At.Format("01-02"), a.Kind, a.Owner)
+		}
+		fmt.Println()
+	}
+	fmt.Println("unmatched:", len(got.Unmatched))
+	// Output:
+	// skipped: crm: line 4: deal "D2": column "Activity Date" = "": missing value: no time
+	// D1: 03-02 Call (Ann Lee) 03-05 Email (Ann Lee) 03-12 Meeting (Ann Lee)
+	// D2: 03-05 Email (Ann Lee)
+	// unmatched: 0
 }

@@ -159,3 +159,30 @@ func FuzzActivities(f *testing.F) {
 		}
 	})
 }
+
+func FuzzSalesforceHistory(f *testing.F) {
+	seed := sfHeader + "\n" + strings.Join(sfRows, "\n") + "\n"
+	f.Add(seed, false)
+	f.Add(seed, true)
+	f.Add(sfHeader+"\n"+sfRows[0]+"\n"+sfRows[8]+"\n"+sfRows[3]+"\n", false)
+	f.Fuzz(func(t *testing.T, in string, lenient bool) {
+		rd := crm.SalesforceHistory(sfFunnel)
+		rd.Options = crm.Options{Stages: rd.Stages, Dates: rd.Dates, Lenient: lenient, OnSkip: func(*crm.RowError) {}, OnNote: func(crm.Note) {}}
+		checkDeals(t, sfFunnel, rd.Deals(context.Background(), strings.NewReader(in)))
+	})
+}
+
+func FuzzHubSpotDeals(f *testing.F) {
+	for _, entered := range []func(string, string) string{
+		func(v, s string) string { return v + ` "` + s + ` (Sales Pipeline)"` },
+		func(v, s string) string { return v + " " + s },
+	} {
+		f.Add(hsExport(entered, hsRows), false)
+		f.Add(hsExport(entered, hsRows), true)
+	}
+	f.Fuzz(func(t *testing.T, in string, lenient bool) {
+		rd := crm.HubSpotDeals(hsFunnel)
+		rd.Options = crm.Options{Stages: rd.Stages, Dates: rd.Dates, Lenient: lenient, OnSkip: func(*crm.RowError) {}, OnNote: func(crm.Note) {}}
+		checkDeals(t, hsFunnel, rd.Deals(context.Background(), strings.NewReader(in)))
+	})
+}

@@ -305,3 +305,51 @@ func FuzzParseAmount(f *testing.F) {
 		}
 	})
 }
+
+// TestEditDistance checks the Levenshtein distance on the textbook cases
+// (kitten → sitting is 3: two substitutions and an insertion) and on runes
+// outside ASCII, which count one each.
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"kitten", "sitting", 3},
+		{"flaw", "lawn", 2},
+		{"", "abc", 3},
+		{"abc", "abc", 0},
+		{"déal", "deal", 1},
+		{"deal_id", "deal id", 1},
+	}
+	for _, tt := range tests {
+		if got := editDistance([]rune(tt.a), []rune(tt.b)); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestNearest checks the order and the cut-off of the nearest names: by
+// distance, ties in header order, at most n, and names that contain the
+// one looked for even when far by edit distance.
+func TestNearest(t *testing.T) {
+	header := []string{"Stage", "Deal ID", "deal", "Opportunity Owner", " ", "Owner Role"}
+	tests := []struct {
+		name string
+		n    int
+		want []string
+	}{
+		// deal_id: "Deal ID" 1, "deal" 3 (cut-off 3); "Stage" is 6 away.
+		{"deal_id", 3, []string{"Deal ID", "deal"}},
+		{"deal_id", 1, []string{"Deal ID"}},
+		// owner: cut-off 2; no name that close, but two contain it,
+		// "Owner Role" (5 away) before "Opportunity Owner" (12).
+		{"owner", 3, []string{"Owner Role", "Opportunity Owner"}},
+		{"zzz", 3, []string{}},
+	}
+	for _, tt := range tests {
+		got := nearest(tt.name, header, tt.n)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("nearest(%q, %d) mismatch (-want +got):\n%s", tt.name, tt.n, diff)
+		}
+	}
+}

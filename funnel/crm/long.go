@@ -13,7 +13,8 @@ import (
 // LongColumns names the header of each column of a long stage history.
 // An empty name means the default in brackets; "-" means the export has no
 // such column. A required column that is absent, or an optional column
-// named explicitly and absent, is an error wrapping [ErrMissingColumn].
+// named explicitly and absent (unless AllowAbsent is set), is an error
+// wrapping [ErrMissingColumn].
 // Header names match exactly, or else ignoring case and surrounding white
 // space. Columns without a role are kept in [funnel.Deal.Attrs] by header
 // name.
@@ -27,30 +28,53 @@ type LongColumns struct {
 	Account       string // optional ["account"]
 	Amount        string // optional, see [ParseAmount] ["amount"]
 	ExpectedClose string // optional expected close date ["expected_close"]
+	// Deleted is an optional yes/no column (see [ErrBadFlag] for the
+	// values) that marks a row deleted, as Salesforce's IsDeleted does in
+	// an export that includes the recycle bin; no column when empty. A
+	// deleted row is left out, with a [NoteDeleted], before its other
+	// cells are read.
+	Deleted string
+	// AllowAbsent, when set, reads an optional column named above that
+	// the header lacks as absent instead of as an error (a required
+	// column is still required). The presets set it, since an export may
+	// leave out any optional column.
+	AllowAbsent bool
 }
 
 // Long reads a long stage history: one row per stage entry, with a deal
 // id, a stage and the time the deal entered it, as the output of the
 // funnelmath bench generator (deal_id, owner, segment, source, stage,
-// entered_at, amount) or a Salesforce OpportunityHistory report mapped
-// through Columns.
+// entered_at, amount) or another export mapped through Columns.
+// [SalesforceHistory] returns one set up for Salesforce's
+// OpportunityHistory.
 //
 // # Rows to deals
 //
 // A row whose stage is a funnel stage is an event; a row whose stage is a
 // lost name (see [Stages]) is the deal's close as lost. Each row needs a
-// time. A deal's rows are then:
+// time. A row marked deleted (see [LongColumns.Deleted]) is left out. A
+// deal's rows are then:
 //   - sorted by time when they are not in time order (rows at the same
 //     time keep input order, except that a won or lost row goes after the
 //     others), with a [NoteReordered];
 //   - rid of exact repeats (same stage, same time), with a
 //     [NoteDuplicate] for each;
-//   - won when a row enters the last stage, closing at the last such row;
-//     lost when a row is lost, closing at the last lost row (a
-//     [NoteReclosed] when lost more than once); open otherwise.
+//   - reduced to one event per stay: a run of consecutive rows at one
+//     stage is one stay in it, begun at the run's first row, with a
+//     [NoteSameStage] naming the rows merged. An export that writes a row
+//     at every change of amount, probability or close date (Salesforce's
+//     OpportunityHistory), or aliases that map two names to one stage,
+//     give several rows for one stay; a deal 20 days in a stage with a
+//     row on day 10 spent 20 days there, not two visits of 10;
+//   - won when a row enters the last stage, closing at the start of the
+//     last stay there (a deal won, moved back and won again closes at the
+//     second win); lost when a row is lost, closing at the first of a run
+//     of lost rows (a lost deal edited afterwards gets another lost row;
+//     [NoteSameStage]); open otherwise.
 //
-// A deal both won and lost is an error wrapping [ErrWonAndLost], and a
-// stage entered after the deal closed an error wrapping [ErrAfterClose].
+// A deal both won and lost is an error wrapping [funnel.ErrWonAndLost],
+// and a stage entered after the deal closed an error wrapping
+// [ErrAfterClose].
 // A move back to an earlier stage is kept as an event (see
 // [funnel.Deal.MovedBack]); a deal whose first row is mid-funnel is kept
 // as it is (implied reach counts the stages before it). Owner, segment,
@@ -67,11 +91,11 @@ type LongColumns struct {
 // time plus a 64-bit hash of each id read with its first and last lines
 // (some 24 bytes a deal, never the ids), to find an id that comes back
 // after its deal was emitted; each row of it is an error wrapping
-// [ErrNotContiguous] naming the lines of both. Two ids share a hash with
-// probability about n²/2⁶⁵ over n deals (under 3e-6 for ten million),
-// which would report a false repeat. With Scattered set, the
-// reader holds every deal until the end of the input and emits them in
-// the order of their first rows.
+// [ErrNotContiguous] naming the lines of both and suggesting Scattered.
+// Two ids share a hash with probability about n²/2⁶⁵ over n deals (under
+// 3e-6 for ten million), which would report a false repeat. With
+// Scattered set, the reader holds every deal until the end of the input
+// and emits them in the order of their first rows.
 //
 // The zero Long has no funnel and returns an error wrapping
 // [ErrBadConfig]; set Funnel.
@@ -124,6 +148,7 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 	if err != nil {
 		return err
 	}
+	t.lax = c.Columns.AllowAbsent
 	k, err := t.dealCols(dealCols{ID: c.Columns.ID, Owner: c.Columns.Owner, Segment: c.Columns.Segment, Source: c.Columns.Source,
 		Account: c.Columns.Account, Amount: c.Columns.Amount, ExpectedClose: c.Columns.ExpectedClose})
 	if err != nil {
@@ -137,6 +162,10 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 	if err != nil {
 		return err
 	}
+	delCol, err := t.col(c.Columns.Deleted, none, false)
+	if err != nil {
+		return err
+	}
 	k.attrs = t.attrCols()
 	var sl slab
 	cellOf := func(e rawEvent) (string, string) { return t.header[stageCol], stageName(c.Funnel, e.stage) }
@@ -145,6 +174,17 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 	row := func(b *builder, fields [][]byte) error {
 		b.lastLine = t.rec.start
 		re := func() *RowError {
+			if delCol >= 0 {
+				v := cell(fields, delCol)
+				del, err := parseFlag(v)
+				if err != nil {
+					return t.cellErr(delCol, v, b.id, err)
+				}
+				if del {
+					b.deleted = append(b.deleted, t.rec.start)
+					return nil
+				}
+			}
 			sv := cell(fields, stageCol)
 			st, ok := stages.lookup(sv)
 			if !ok {
@@ -173,6 +213,14 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 	// done emits a finished deal, or reports why it cannot be.
 	done := func(b *builder) error {
 		if b.bad {
+			return nil
+		}
+		if len(b.events) == 0 {
+			// Every row of the deal was deleted: nothing is left to read
+			// but the notes.
+			for _, line := range b.deleted {
+				t.note(deletedNote(b.id, line))
+			}
 			return nil
 		}
 		d, re := t.finish(c.Funnel, b, cellOf, &sl)
@@ -273,7 +321,11 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		}
 		if returned {
 			b.lastLine = t.rec.start
-			re := &RowError{Line: t.rec.start, DealID: b.id, Err: fmt.Errorf("%w: the deal was already read at lines %d-%d", ErrNotContiguous, first[0], first[1])}
+			lines := fmt.Sprintf("line %d", first[0])
+			if first[1] != first[0] {
+				lines = fmt.Sprintf("lines %d-%d", first[0], first[1])
+			}
+			re := &RowError{Line: t.rec.start, DealID: b.id, Err: fmt.Errorf("%w: the deal was already read at %s; set Scattered if the rows of a deal are not together", ErrNotContiguous, lines)}
 			if err := t.skip(re); err != nil {
 				return err
 			}
@@ -287,4 +339,9 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		return done(&b)
 	}
 	return nil
+}
+
+// deletedNote is the note for a row of deal id marked deleted.
+func deletedNote(id string, line int) Note {
+	return Note{Line: line, DealID: id, Kind: NoteDeleted, Detail: "row marked deleted, left out"}
 }

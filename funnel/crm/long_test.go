@@ -60,6 +60,34 @@ func TestLongHistories(t *testing.T) {
 		want:      []funnel.Deal{{ID: "D5", Owner: "ann", Amount: amount("5"), Events: []funnel.Event{ev(lead, day(1)), ev(qualified, day(2))}}},
 		wantNotes: []noteKey{{3, "D5", crm.NoteDuplicate}},
 	}, {
+		name: "consecutive rows at one stage are one stay",
+		// Worked by hand: the rows sorted by time are Lead 1 (line 2),
+		// Lead 4 (3: an amount change), Qualified 5 (4), Qualified 5 (5:
+		// an exact repeat), Qualified 7 (6), Qualified 8 (7). Each run at
+		// one stage is one stay from its first row: Lead from day 1,
+		// Qualified from day 5. Line 5 is a duplicate; lines 3 and 6-7 are
+		// merged into the stays before them. The last amount, 6, stands.
+		in: longHeader +
+			"D6,ann,Lead,2024-01-01T00:00:00Z,5\n" + // 2
+			"D6,ann,Lead,2024-01-04T00:00:00Z,6\n" + // 3
+			"D6,ann,Qualified,2024-01-05T00:00:00Z,6\n" + // 4
+			"D6,ann,Qualified,2024-01-05T00:00:00Z,6\n" + // 5
+			"D6,ann,Qualified,2024-01-07T00:00:00Z,6\n" + // 6
+			"D6,ann,Qualified,2024-01-08T00:00:00Z,6\n", // 7
+		want:      []funnel.Deal{{ID: "D6", Owner: "ann", Amount: amount("6"), Events: []funnel.Event{ev(lead, day(1)), ev(qualified, day(5))}}},
+		wantNotes: []noteKey{{3, "D6", crm.NoteSameStage}, {5, "D6", crm.NoteDuplicate}, {6, "D6", crm.NoteSameStage}},
+	}, {
+		name: "a won deal with a later row at the won stage closes at the first",
+		// Worked by hand: Closed Won on day 3 (line 3) is the win; the row
+		// on day 9 (line 4, an amount edited after the win) is the same
+		// stay, so the deal closes on day 3 with the last amount, 8.
+		in: longHeader +
+			"D13,ann,Lead,2024-01-01T00:00:00Z,7\n" + // 2
+			"D13,ann,Closed Won,2024-01-03T00:00:00Z,7\n" + // 3
+			"D13,ann,Closed Won,2024-01-09T00:00:00Z,8\n", // 4
+		want:      []funnel.Deal{{ID: "D13", Owner: "ann", Amount: amount("8"), Events: []funnel.Event{ev(lead, day(1)), ev(won, day(3))}, Outcome: funnel.Won, Closed: day(3)}},
+		wantNotes: []noteKey{{4, "D13", crm.NoteSameStage}},
+	}, {
 		name: "a move back is kept as an event",
 		in: longHeader +
 			"D7,ann,Lead,2024-01-01T00:00:00Z,5\n" +
@@ -83,13 +111,16 @@ func TestLongHistories(t *testing.T) {
 		want:      []funnel.Deal{{ID: "D9", Owner: "ann", Events: []funnel.Event{ev(lead, day(1)), ev(won, day(2))}, Outcome: funnel.Won, Closed: day(2)}},
 		wantNotes: []noteKey{{2, "D9", crm.NoteNoAmount}},
 	}, {
-		name: "lost twice closes at the last",
+		// A lost deal edited after it closed gets another lost row: one
+		// stay in lost, closed at the first (Salesforce writes a history
+		// row at each change of amount or close date, lost deals too).
+		name: "lost twice closes at the first",
 		in: longHeader +
 			"D10,ann,Lead,2024-01-01T00:00:00Z,5\n" +
 			"D10,ann,Closed Lost,2024-01-02T00:00:00Z,5\n" +
 			"D10,ann,Closed Lost,2024-01-06T00:00:00Z,5\n",
-		want:      []funnel.Deal{{ID: "D10", Owner: "ann", Amount: amount("5"), Events: []funnel.Event{ev(lead, day(1))}, Outcome: funnel.Lost, Closed: day(6)}},
-		wantNotes: []noteKey{{4, "D10", crm.NoteReclosed}},
+		want:      []funnel.Deal{{ID: "D10", Owner: "ann", Amount: amount("5"), Events: []funnel.Event{ev(lead, day(1))}, Outcome: funnel.Lost, Closed: day(2)}},
+		wantNotes: []noteKey{{4, "D10", crm.NoteSameStage}},
 	}, {
 		name: "later non-empty values win and other columns go to Attrs",
 		in: "deal_id,owner,stage,entered_at,amount,region\n" +
@@ -122,7 +153,7 @@ func TestLongHistories(t *testing.T) {
 		in: longHeader +
 			"A,ann,Lead,2024-01-01T00:00:00Z,5\n" +
 			"A,ann,Discovery,2024-01-02T00:00:00Z,5\n",
-		wantErr: &skip{Line: 3, Column: "stage", Value: "Discovery", DealID: "A", Err: crm.ErrUnknownStage},
+		wantErr: &skip{Line: 3, Column: "stage", Value: "Discovery", DealID: "A", Err: funnel.ErrUnknownStage},
 	}, {
 		name: "unknown stage, lenient: the deal is left out whole",
 		cfg:  crm.Long{Options: crm.Options{Lenient: true}},
@@ -138,7 +169,7 @@ func TestLongHistories(t *testing.T) {
 			"A,ann,Lead,2024-01-01T00:00:00Z,5\n" +
 			"A,ann,Closed Won,2024-01-02T00:00:00Z,5\n" +
 			"A,ann,Closed Lost,2024-01-03T00:00:00Z,5\n",
-		wantErr: &skip{Line: 4, DealID: "A", Err: crm.ErrWonAndLost},
+		wantErr: &skip{Line: 4, DealID: "A", Err: funnel.ErrWonAndLost},
 	}, {
 		name: "a stage after the close",
 		in: longHeader +
@@ -274,7 +305,7 @@ func TestLongNotContiguousNamesBothLines(t *testing.T) {
 		"B,bob,Lead,2024-01-02T00:00:00Z,6\n" +
 		"A,ann,Meeting,2024-01-03T00:00:00Z,5\n"
 	_, err := crm.Long{Funnel: sales}.ReadAll(context.Background(), strings.NewReader(in))
-	const want = `crm: line 5: deal "A": deal rows not contiguous: the deal was already read at lines 2-3`
+	const want = `crm: line 5: deal "A": deal rows not contiguous: the deal was already read at lines 2-3; set Scattered if the rows of a deal are not together`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
 	}
@@ -295,7 +326,7 @@ func TestLongNotContiguousSkippedDeal(t *testing.T) {
 	if len(res.Skipped) != 2 {
 		t.Fatalf("skipped %v, want the unknown stage and the return", res.Skipped)
 	}
-	const want = `crm: line 4: deal "A": deal rows not contiguous: the deal was already read at lines 2-2`
+	const want = `crm: line 4: deal "A": deal rows not contiguous: the deal was already read at line 2; set Scattered if the rows of a deal are not together`
 	if got := res.Skipped[1].Error(); got != want {
 		t.Errorf("error = %s, want %s", got, want)
 	}

@@ -1,15 +1,20 @@
 package crm
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
 	"iter"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/enum"
 )
 
 // Options are the settings that every reader shares. The zero Options
@@ -52,9 +57,6 @@ const (
 	// (wide format) were not in time order; its events were sorted by
 	// time, so a stage dated before an earlier stage reads as a move back.
 	NoteReordered
-	// NoteReclosed is a deal lost more than once at different times; it
-	// closed at the last of them.
-	NoteReclosed
 	// NoteNoAmount is a won deal without an amount; it is kept with its
 	// Amount not Valid.
 	NoteNoAmount
@@ -62,18 +64,31 @@ const (
 	// not lost (wide format): it was reopened, and the stale lost date
 	// was ignored.
 	NoteReopened
+	// NoteSameStage is a run of rows at one stage at different times (long
+	// format), such as the row Salesforce's OpportunityHistory writes at
+	// each change of amount or close date, or two stage names aliased to
+	// one stage, or a lost deal edited after it closed (a run of lost
+	// rows): one stay, kept as one event at the run's first time. The
+	// note is at the first merged row and names every merged line.
+	NoteSameStage
+	// NoteDeleted is a row marked deleted ([LongColumns.Deleted]), left
+	// out. A deal whose every row is deleted is not read; its notes are
+	// all there is of it.
+	NoteDeleted
 )
 
-// String returns "duplicate", "reordered", "reclosed", "no-amount" or
-// "reopened".
+// String returns "duplicate", "reordered", "no-amount",
+// "reopened", "same-stage" or "deleted".
 func (k NoteKind) String() string {
 	switch k {
+	case NoteSameStage:
+		return "same-stage"
+	case NoteDeleted:
+		return "deleted"
 	case NoteDuplicate:
 		return "duplicate"
 	case NoteReordered:
 		return "reordered"
-	case NoteReclosed:
-		return "reclosed"
 	case NoteNoAmount:
 		return "no-amount"
 	case NoteReopened:
@@ -82,11 +97,29 @@ func (k NoteKind) String() string {
 	return fmt.Sprintf("NoteKind(%d)", int8(k))
 }
 
-// MarshalText encodes the kind as its [NoteKind.String].
-func (k NoteKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+// MarshalText encodes the kind as its [NoteKind.String]; a kind out of
+// range is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (k NoteKind) MarshalText() ([]byte, error) {
+	b, ok := enum.Text(k, NoteDeleted)
+	if !ok {
+		return nil, &funnel.InputError{Op: "crm", Name: "note kind", Value: strconv.Itoa(int(k)), Err: funnel.ErrOutOfRange}
+	}
+	return b, nil
+}
+
+// UnmarshalText decodes a kind from its [NoteKind.String]; any other text
+// is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
+func (k *NoteKind) UnmarshalText(b []byte) error {
+	v, ok := enum.Parse(b, NoteDeleted)
+	if !ok {
+		return &funnel.InputError{Op: "crm", Name: "note kind", Value: strconv.Quote(string(b)), Err: funnel.ErrOutOfRange}
+	}
+	*k = v
+	return nil
+}
 
 // Note records a change a reader made to a deal it kept, or a gap it
-// noticed.
+// noticed; a [NoteDeleted] may be about a deal that was not read.
 type Note struct {
 	Line   int      `json:"line"` // the line the note is about (for a deal, its first line)
 	DealID string   `json:"deal_id"`
@@ -114,6 +147,7 @@ type table struct {
 	header []string
 	hline  int // the header's line: 1 unless blank lines come first
 	opt    Options
+	lax    bool   // an optional column named and absent is absent, not an error
 	used   []bool // header columns given a role
 	in     interner
 	ctx    context.Context
@@ -121,6 +155,7 @@ type table struct {
 	// pending holds the notes about the deal being finished; they are
 	// reported only when the deal is kept (see [table.check]).
 	pending []Note
+	stay    []int // scratch of [table.finish]: lines merged into one stay
 	// idCol is the deal id column, -1 when none; badIDs are the ids of
 	// rows with the wrong number of fields that next skipped since it
 	// last returned, so that a reader can leave their deals out.
@@ -171,7 +206,7 @@ func open(ctx context.Context, r io.Reader, o Options) (*table, error) {
 	for i, f := range fields {
 		h := string(f)
 		if j, ok := seen[h]; ok && h != "" {
-			return nil, &RowError{Line: t.rec.start, Column: h, Value: h, Err: fmt.Errorf("%w: columns %d and %d", ErrDuplicateColumn, j+1, i+1)}
+			return nil, &RowError{Line: t.rec.start, Column: h, Err: fmt.Errorf("%w: columns %d and %d", ErrDuplicateColumn, j+1, i+1)}
 		}
 		seen[h] = i
 		t.header[i] = h
@@ -181,9 +216,10 @@ func open(ctx context.Context, r io.Reader, o Options) (*table, error) {
 }
 
 // col finds the column for a role: name, or def when name is "". It
-// returns -1 when name is "-", or when the default is absent and the role
-// is optional. Names match exactly first, then ignoring case and
-// surrounding white space.
+// returns -1 when name is "-", or when the column is absent, the role is
+// optional and the name is the default (or t.lax is set). Names match
+// exactly first, then ignoring case and surrounding white space. A missing
+// column's error lists the header's names nearest to it.
 func (t *table) col(name, def string, required bool) (int, error) {
 	explicit := name != ""
 	if !explicit {
@@ -207,20 +243,91 @@ func (t *table) col(name, def string, required bool) (int, error) {
 		for i, h := range t.header {
 			if strings.ToLower(strings.TrimSpace(h)) == k {
 				if idx >= 0 {
-					return -1, &RowError{Line: t.hline, Column: name, Value: name, Err: fmt.Errorf("%w: %q matches columns %d and %d", ErrDuplicateColumn, name, idx+1, i+1)}
+					return -1, &RowError{Line: t.hline, Column: name, Err: fmt.Errorf("%w: matches columns %d and %d once case and surrounding space are ignored", ErrDuplicateColumn, idx+1, i+1)}
 				}
 				idx = i
 			}
 		}
 	}
 	if idx < 0 {
-		if required || explicit {
-			return -1, &RowError{Line: t.hline, Column: name, Err: fmt.Errorf("%w: no column %q in the header", ErrMissingColumn, name)}
+		if required || (explicit && !t.lax) {
+			return -1, t.missing(name, "not in the header")
 		}
 		return -1, nil
 	}
 	t.used[idx] = true
 	return idx, nil
+}
+
+// missing returns the error for a column name the header lacks, with the
+// header's names nearest to it (see [nearest]).
+func (t *table) missing(name, why string) *RowError {
+	if near := nearest(name, t.header, 3); len(near) > 0 {
+		var b strings.Builder
+		for i, h := range near {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.Quote(h))
+		}
+		why += "; nearest: " + b.String()
+	}
+	return &RowError{Line: t.hline, Column: name, Err: fmt.Errorf("%w: %s", ErrMissingColumn, why)}
+}
+
+// nearest returns up to n of the names closest to name, ignoring case and
+// surrounding white space, nearest first (ties in input order): those
+// within an edit distance (Levenshtein, in runes) of half name's length,
+// at least 2, and those that contain name or are contained in it (of 3
+// runes or more). Blank names are left out.
+func nearest(name string, names []string, n int) []string {
+	key := []rune(strings.ToLower(strings.TrimSpace(name)))
+	limit := max(2, len(key)/2)
+	type cand struct {
+		name string
+		d    int
+	}
+	var cs []cand
+	for _, h := range names {
+		k := strings.ToLower(strings.TrimSpace(h))
+		if k == "" {
+			continue
+		}
+		d := editDistance(key, []rune(k))
+		contains := min(len(key), utf8.RuneCountInString(k)) >= 3 && (strings.Contains(k, string(key)) || strings.Contains(string(key), k))
+		if d <= limit || contains {
+			cs = append(cs, cand{h, d})
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return cmp.Compare(a.d, b.d) })
+	out := make([]string, 0, min(n, len(cs)))
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// editDistance returns the Levenshtein distance between a and b: the
+// fewest insertions, deletions and substitutions of one rune that turn a
+// into b.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i, ra := range a {
+		cur[0] = i + 1
+		for j, rb := range b {
+			sub := prev[j]
+			if ra != rb {
+				sub++
+			}
+			cur[j+1] = min(prev[j+1]+1, cur[j]+1, sub)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // attrCols returns the columns without a role and with a name.
@@ -301,9 +408,9 @@ func (t *table) cellErr(i int, v []byte, id string, err error) *RowError {
 }
 
 // idSet remembers deal ids by a 64-bit hash, with the lines where each was
-// read: a map entry of 16 bytes a deal, never the ids themselves. Two different ids share
-// a hash with probability about n²/2⁶⁵ over n ids (below 3e-6 for ten
-// million), which would report a false repeat.
+// read: a map entry of 16 bytes a deal, never the ids themselves. Two
+// different ids share a hash with probability about n²/2⁶⁵ over n ids
+// (below 3e-6 for ten million), which would report a false repeat.
 type idSet struct {
 	seed maphash.Seed
 	m    map[uint64][2]int32

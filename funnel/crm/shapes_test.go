@@ -224,7 +224,10 @@ func TestShapesAgree(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		c := tl.Total()
+		c, err := tl.Total()
+		if err != nil {
+			t.Fatal(err)
+		}
 		return funnel.Counts{Deals: c.Deals, Won: c.Won, Lost: c.Lost, Open: c.Open, Reached: c.Reached, WonAmount: c.WonAmount, WonWithAmount: c.WonWithAmount}
 	}
 	want := tally(deals)

@@ -50,7 +50,7 @@ type SnapshotColumns struct {
 // "Negotiation" is a won deal that was in Negotiation. A status that
 // contradicts the stage (open at the last stage or at a lost name, won at
 // a lost name, lost at the last stage) is an error wrapping
-// [ErrBadStatus] or [ErrWonAndLost].
+// [ErrBadStatus] or [funnel.ErrWonAndLost].
 //
 // # Events
 //
@@ -72,9 +72,9 @@ type SnapshotColumns struct {
 // (Salesforce and HubSpot fill it with the expected close; map the same
 // column as ExpectedClose to keep it). Dates that go backwards in funnel
 // order, or a close before an event, make the deal an error wrapping
-// [ErrInvalidDeal] and [funnel.ErrEventOrder]; an id on two rows, an error
-// wrapping [ErrDuplicateDeal]. A won deal without an amount is kept with a
-// [NoteNoAmount].
+// [funnel.ErrInvalidDeal] and [funnel.ErrEventOrder]; an id on two rows,
+// an error wrapping [funnel.ErrDuplicateDeal]. A won deal without an
+// amount is kept with a [NoteNoAmount].
 //
 // A snapshot cannot carry the time of a stage without a date column,
 // moves back, repeated entries, or how far a lost deal got when its stage
@@ -115,10 +115,8 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 	if err != nil {
 		return err
 	}
-	for s := range c.Columns.StageDates {
-		if _, err := f.Index(s); err != nil {
-			return configErr("stage date column for %q: %w", s, err)
-		}
+	if err := checkStageKeys(f, c.Columns.StageDates); err != nil {
+		return err
 	}
 	t, err := open(ctx, r, c.Options)
 	if err != nil {
@@ -197,12 +195,12 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 				}
 			case "won":
 				if st == lostStage {
-					return bad(ErrWonAndLost, "won")
+					return bad(funnel.ErrWonAndLost, "won")
 				}
 				outcome = funnel.Won
 			case "lost":
 				if st == last {
-					return bad(ErrWonAndLost, "lost")
+					return bad(funnel.ErrWonAndLost, "lost")
 				}
 				outcome = funnel.Lost
 			default:

@@ -63,7 +63,7 @@ func TestSnapshot(t *testing.T) {
 	}, {
 		name:    "unknown stage",
 		in:      mavenHeader + "X,a,p,c,Negotiating,2016-10-20,,\n",
-		wantErr: &skip{Line: 2, Column: "deal_stage", Value: "Negotiating", DealID: "X", Err: crm.ErrUnknownStage},
+		wantErr: &skip{Line: 2, Column: "deal_stage", Value: "Negotiating", DealID: "X", Err: funnel.ErrUnknownStage},
 	}, {
 		name:    "engaged after it closed",
 		in:      mavenHeader + "X,a,p,c,Won,2017-10-20,2017-03-01,5\n",
@@ -95,7 +95,7 @@ func TestSnapshot(t *testing.T) {
 		},
 		wantSkips: []skip{
 			{Line: 5, Column: "status", Value: "open", DealID: "D", Err: crm.ErrBadStatus},
-			{Line: 6, Column: "status", Value: "lost", DealID: "E", Err: crm.ErrWonAndLost},
+			{Line: 6, Column: "status", Value: "lost", DealID: "E", Err: funnel.ErrWonAndLost},
 			{Line: 7, Column: "status", Value: "deleted", DealID: "F", Err: crm.ErrBadStatus},
 		},
 	}}

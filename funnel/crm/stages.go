@@ -112,5 +112,5 @@ func (t *stageTable) lookup(b []byte) (int, bool) {
 }
 
 func unknownStage(b []byte) error {
-	return fmt.Errorf("%w: %q is not a funnel stage, an alias or a lost name", ErrUnknownStage, b)
+	return fmt.Errorf("%w: %q is not a funnel stage, an alias or a lost name", funnel.ErrUnknownStage, b)
 }

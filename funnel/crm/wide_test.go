@@ -78,7 +78,7 @@ func TestWide(t *testing.T) {
 	}, {
 		name:    "won and lost",
 		in:      wideHeader + "X,ann,5,2024-01-01,,,,,2024-01-02,,yes,\n",
-		wantErr: &skip{Line: 2, DealID: "X", Err: crm.ErrWonAndLost},
+		wantErr: &skip{Line: 2, DealID: "X", Err: funnel.ErrWonAndLost},
 	}, {
 		name:    "a stage dated after the deal was lost",
 		in:      wideHeader + "X,ann,5,2024-01-01,2024-01-05,,,,,2024-01-03,,\n",
@@ -96,7 +96,7 @@ func TestWide(t *testing.T) {
 		cfg:       crm.Wide{Options: crm.Options{Lenient: true}},
 		in:        wideHeader + "X,ann,5,2024-01-01,,,,,,,,\n" + "X,bob,6,2024-01-02,,,,,,,,\n",
 		want:      []funnel.Deal{{ID: "X", Owner: "ann", Amount: amount("5"), Events: []funnel.Event{ev(lead, day(1))}}},
-		wantSkips: []skip{{Line: 3, DealID: "X", Err: crm.ErrDuplicateDeal}},
+		wantSkips: []skip{{Line: 3, DealID: "X", Err: funnel.ErrDuplicateDeal}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

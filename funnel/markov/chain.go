@@ -2,10 +2,9 @@ package markov
 
 import (
 	"fmt"
-	"math"
+	"iter"
 
 	"github.com/funnelmath/funnelmath/funnel"
-	"gonum.org/v1/gonum/mat"
 )
 
 // StageResult is what the chain says about a deal now in one stage.
@@ -14,7 +13,8 @@ type StageResult struct {
 	Name  string `json:"name"`
 	// Observed is true when at least one exit from the stage was seen
 	// (Exits > 0), making it a transient state of the chain. A stage with
-	// no observed exit is unresolved: PUnresolved is 1, the others 0.
+	// no observed exit is unresolved: PUnresolved is 1, the others 0, and
+	// the figures of the chain (Steps, ExpectedDays) are null.
 	Observed bool  `json:"observed"`
 	Exits    int64 `json:"exits"`
 	// PWon, PLost and PUnresolved are the row of B = N·R: the
@@ -24,31 +24,40 @@ type StageResult struct {
 	PLost       float64 `json:"p_lost"`
 	PUnresolved float64 `json:"p_unresolved"`
 	// PWonResolved = PWon / (PWon + PLost), the chance of winning among
-	// the outcomes the chain can resolve; 0 when both are 0.
-	PWonResolved float64 `json:"p_won_resolved"`
+	// the outcomes the chain can resolve; null when both are 0.
+	PWonResolved funnel.NullFloat64 `json:"p_won_resolved"`
+	// Steps is the row sum of N, t = N·1: the expected number of stage
+	// visits before the deal closes (or reaches an unresolved stage),
+	// counting the current one; null for an unobserved stage.
+	Steps funnel.NullFloat64 `json:"steps"`
 	// ExpectedDays is the row of N·τ: the expected days until the deal is
-	// absorbed (won, lost or unresolved), counting time in observed stages
-	// only.
-	ExpectedDays float64 `json:"expected_days"`
-	// MeanDaysPerVisit is τ for this stage: VisitDays / TimedVisits from
-	// the counts, 0 when no visit was timed.
-	MeanDaysPerVisit float64 `json:"mean_days_per_visit"`
-	TimedVisits      int64   `json:"timed_visits"`
+	// absorbed (won, lost or unresolved). It is null for an unobserved
+	// stage, and when a stage the deal may visit on the way has no timed
+	// visit (its τ is unknown).
+	ExpectedDays funnel.NullFloat64 `json:"expected_days"`
+	// MeanVisitDays is τ for this stage: VisitDays / TimedVisits from the
+	// transitions, null when no visit was timed.
+	MeanVisitDays funnel.NullFloat64 `json:"mean_visit_days"`
+	TimedVisits   int64              `json:"timed_visits"`
 }
 
 // Chain is the absorbing Markov chain of a funnel's stages. With L the
 // last (won) stage, the states are the stages 0..L−1 with at least one
 // observed exit (transient) and three absorbing states: Won (entering L),
 // Lost, and Unresolved (entering a stage 0..L−1 with no observed exit,
-// where only open deals sit or that no deal entered). Rows and columns of
-// the matrices below are indexed by stage; entries of unobserved stages
-// are 0.
+// where only open deals sit or that no deal entered).
+//
+// Rows of P and Visits, and Results, follow Stages (the stages 0..L−1);
+// the columns of P follow Columns. Entries of unobserved stages are 0.
 type Chain struct {
+	// Stages are the names of stages 0..L−1.
 	Stages []string `json:"stages"`
-	// P[i][j] is the probability of moving from stage i (0..L−1) to
-	// column j, where columns 0..L−1 are stages, column L is Won and
-	// column L+1 is Lost: Moves[i][j] / exits and Lost[i] / exits, with
-	// exits = Σ_j Moves[i][j] + Lost[i]. Each observed row sums to 1.
+	// Columns are the names of the columns of P: Stages, then the won
+	// stage, then "lost".
+	Columns []string `json:"columns"`
+	// P[i][j] is the probability of moving from stage i to column j:
+	// Moves[i][j] / exits for a stage or Won, Lost[i] / exits for lost,
+	// with exits = Σ_j Moves[i][j] + Lost[i]. Each observed row sums to 1.
 	P [][]float64 `json:"p"`
 	// Visits is N = (I − Q)⁻¹ over the observed stages: Visits[i][j] is
 	// the expected number of visits to stage j of a deal now in stage i,
@@ -58,7 +67,10 @@ type Chain struct {
 	Results []StageResult `json:"results"`
 }
 
-// Solve builds the absorbing chain from the counts:
+// lostColumn names the lost column of [Chain.P].
+const lostColumn = "lost"
+
+// Solve builds the absorbing chain from the transitions:
 //
 //	Q = transient → transient block of P, R = transient → {Won, Lost, Unresolved}
 //	N = (I − Q)⁻¹                       expected visits
@@ -67,18 +79,20 @@ type Chain struct {
 //
 // with τ_i the mean days per timed visit to stage i. A move into a stage
 // with no observed exit goes to Unresolved rather than being guessed as won
-// or lost; [StageResult.PWonResolved] conditions it away. Results are
-// clamped into [0, 1] against rounding.
+// or lost; [StageResult.PWonResolved] conditions it away. It solves with
+// the engine of [Matrix.Solve].
 //
 // It returns an error wrapping [funnel.ErrNoData] when no exit was
 // observed at all, [ErrNoPathToWon] when no move into the won stage was
-// observed, [ErrSingular] naming a stage that never reaches an absorbing
-// state (so I − Q has no inverse), or [ErrBadCounts] for malformed counts,
-// including a stage whose exits do not fit in an int64 and visit days so
-// large that the expected days to close overflow. The counts are not
-// modified.
-func (c Counts) Solve() (Chain, error) {
-	const op = "Solve"
+// observed, and a *[funnel.StageError] with Op "markov.Solve" wrapping
+// [ErrSingular] naming a stage that never reaches an absorbing state (so
+// I − Q has no inverse); for malformed transitions, one wrapping
+// [funnel.ErrLengthMismatch], [funnel.ErrNegativeCount],
+// [funnel.ErrNotFinite], [funnel.ErrNegative] or [funnel.ErrOutOfRange]
+// (exits past an int64, or visit days so large that the expected days
+// pass a float64). The transitions are not modified.
+func (c Transitions) Solve() (Chain, error) {
+	const op = "markov.Solve"
 	if err := c.check(op); err != nil {
 		return Chain{}, err
 	}
@@ -89,77 +103,78 @@ func (c Counts) Solve() (Chain, error) {
 	exits := make([]int64, l)
 	var anyExit, anyWon bool
 	for i := range l {
+		exits[i] = c.Lost[i]
 		for _, m := range c.Moves[i] {
 			exits[i] += m
 		}
-		exits[i] += c.Lost[i]
 		anyExit = anyExit || exits[i] > 0
 		anyWon = anyWon || c.Moves[i][l] > 0
 	}
 	if !anyExit {
-		return Chain{}, &Error{Op: op, Err: fmt.Errorf("%w: no move between stages observed in %d deals", funnel.ErrNoData, c.Deals)}
+		return Chain{}, &funnel.InputError{Op: op, Name: "moves", Err: fmt.Errorf("%w: no move between stages observed in %d deals", funnel.ErrNoData, c.Deals)}
 	}
 	if !anyWon {
-		return Chain{}, &Error{Op: op, Err: fmt.Errorf("%w: no deal was seen entering %q", ErrNoPathToWon, f.Stage(l))}
+		return Chain{}, &funnel.StageError{Op: op, Stage: f.Stage(l), Index: l, Err: fmt.Errorf("%w: no deal was seen entering it", ErrNoPathToWon)}
 	}
-	// idx maps an observed stage to its row in Q; -1 for the others.
+
+	ch := Chain{
+		Stages:  f.Stages()[:l],
+		Columns: append(f.Stages(), lostColumn),
+		P:       make([][]float64, l),
+		Visits:  make([][]float64, l),
+		Results: make([]StageResult, l),
+	}
+	// idx maps an observed stage to its transient state; -1 for the others.
 	idx := make([]int, l)
 	var trans []int
+	var names []string
 	for i := range l {
 		idx[i] = -1
 		if exits[i] > 0 {
 			idx[i] = len(trans)
 			trans = append(trans, i)
+			names = append(names, f.Stage(i))
 		}
 	}
-	if s, ok := trapped(c, idx, exits); ok {
-		return Chain{}, &Error{Op: op, Stage: f.Stage(s), Err: fmt.Errorf("%w: it never reaches won, lost or an unresolved stage", ErrSingular)}
-	}
-
-	ch := Chain{Stages: f.Stages(), P: make([][]float64, l), Visits: make([][]float64, l), Results: make([]StageResult, l)}
+	// The chain as plain numbers: Q over the observed stages, R over Won,
+	// Lost and Unresolved.
 	t := len(trans)
-	imq := mat.NewDense(t, t, nil)
-	r := mat.NewDense(t, 3, nil) // Won, Lost, Unresolved
-	tau := mat.NewVecDense(t, nil)
+	q, r := make([][]float64, t), make([][]float64, t)
+	tau := make([]funnel.NullFloat64, t)
 	for i := range l {
 		ch.P[i] = make([]float64, l+2)
 		ch.Visits[i] = make([]float64, l)
 		res := StageResult{Stage: i, Name: f.Stage(i), Exits: exits[i], TimedVisits: c.TimedVisits[i]}
 		if c.TimedVisits[i] > 0 {
-			res.MeanDaysPerVisit = c.VisitDays[i] / float64(c.TimedVisits[i])
+			res.MeanVisitDays = funnel.Some(c.VisitDays[i] / float64(c.TimedVisits[i]))
 		}
 		ch.Results[i] = res
-		if exits[i] == 0 {
+		a := idx[i]
+		if a < 0 {
 			continue
 		}
 		e := float64(exits[i])
-		a := idx[i]
-		imq.Set(a, a, 1)
+		q[a], r[a], tau[a] = make([]float64, t), make([]float64, 3), res.MeanVisitDays
 		for j, m := range c.Moves[i] {
 			p := float64(m) / e
 			ch.P[i][j] = p
 			switch {
 			case m == 0:
 			case j == l:
-				r.Set(a, 0, r.At(a, 0)+p)
+				r[a][0] += p
 			case idx[j] < 0:
-				r.Set(a, 2, r.At(a, 2)+p)
+				r[a][2] += p
 			default:
-				imq.Set(a, idx[j], imq.At(a, idx[j])-p)
+				q[a][idx[j]] += p
 			}
 		}
 		ch.P[i][l+1] = float64(c.Lost[i]) / e
-		r.Set(a, 1, ch.P[i][l+1])
-		tau.SetVec(a, res.MeanDaysPerVisit)
+		r[a][1] = ch.P[i][l+1]
 	}
-	var n mat.Dense
-	if err := n.Inverse(imq); err != nil {
-		return Chain{}, &Error{Op: op, Err: fmt.Errorf("%w: I − Q: %v", ErrSingular, err)}
+	ab, err := absorb(op, names, trans, q, r, tau)
+	if err != nil {
+		return Chain{}, err
 	}
-	var b mat.Dense
-	b.Mul(&n, r)
-	var days mat.VecDense
-	days.MulVec(&n, tau)
 	for i := range l {
 		res := &ch.Results[i]
 		a := idx[i]
@@ -168,63 +183,26 @@ func (c Counts) Solve() (Chain, error) {
 			continue
 		}
 		res.Observed = true
-		for bj, j := range trans {
-			ch.Visits[i][j] = max(n.At(a, bj), 0)
+		for b, j := range trans {
+			ch.Visits[i][j] = ab.Visits[a][b]
 		}
-		res.PWon = clamp01(b.At(a, 0))
-		res.PLost = clamp01(b.At(a, 1))
-		res.PUnresolved = clamp01(b.At(a, 2))
+		res.PWon, res.PLost, res.PUnresolved = ab.Probabilities[a][0], ab.Probabilities[a][1], ab.Probabilities[a][2]
 		if s := res.PWon + res.PLost; s > 0 {
-			res.PWonResolved = clamp01(res.PWon / s)
+			res.PWonResolved = funnel.Some(clamp01(res.PWon / s))
 		}
-		res.ExpectedDays = max(days.AtVec(a), 0)
-		if math.IsInf(res.ExpectedDays, 0) || math.IsNaN(res.ExpectedDays) {
-			return Chain{}, &Error{Op: op, Stage: res.Name, Err: fmt.Errorf("%w: expected days to close overflow a float64: visit days too large", ErrBadCounts)}
-		}
+		res.Steps = funnel.Some(ab.Steps[a])
+		res.ExpectedDays = ab.ExpectedDays[a]
 	}
 	return ch, nil
 }
 
-// Build counts the deals and solves the chain: [Count] then
-// [Counts.Solve], with their errors. The deals are not modified.
-func Build(f funnel.Funnel, deals []funnel.Deal) (Chain, error) {
-	c, err := Count(f, deals)
+// Build counts the moves of a stream of deals and solves the chain:
+// [CountMoves] then [Transitions.Solve], with their errors (the stream's
+// own error comes back as it is). The deals are not modified.
+func Build(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error]) (Chain, error) {
+	c, err := CountMoves(f, deals)
 	if err != nil {
 		return Chain{}, err
 	}
 	return c.Solve()
 }
-
-// trapped returns an observed stage from which no absorbing state (won,
-// lost, or an unobserved stage) can be reached along observed moves, and
-// true; such stages make I − Q singular.
-func trapped(c Counts, idx []int, exits []int64) (int, bool) {
-	l := c.Funnel.Last()
-	escapes := make([]bool, l)
-	// A stage escapes when it has a move to an absorbing state, or to a
-	// stage that escapes; iterate to a fixed point.
-	for changed := true; changed; {
-		changed = false
-		for i := range l {
-			if escapes[i] || exits[i] == 0 {
-				continue
-			}
-			ok := c.Lost[i] > 0 || c.Moves[i][l] > 0
-			for j := 0; j < l && !ok; j++ {
-				ok = c.Moves[i][j] > 0 && (idx[j] < 0 || escapes[j])
-			}
-			if ok {
-				escapes[i] = true
-				changed = true
-			}
-		}
-	}
-	for i := range l {
-		if exits[i] > 0 && !escapes[i] {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
-func clamp01(x float64) float64 { return min(max(x, 0), 1) }

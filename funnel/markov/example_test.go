@@ -1,6 +1,7 @@
 package markov_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,13 +46,13 @@ func history() []funnel.Deal {
 }
 
 func ExampleBuild() {
-	ch, err := markov.Build(stages, history())
+	ch, err := markov.Build(stages, funnel.Stream(history()))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for _, r := range ch.Results {
-		fmt.Printf("%-8s P(won) %.4f  P(lost) %.4f  expected days to close %5.2f\n", r.Name, r.PWon, r.PLost, r.ExpectedDays)
+		fmt.Printf("%-8s P(won) %.4f  P(lost) %.4f  expected days to close %5.2f\n", r.Name, r.PWon, r.PLost, r.ExpectedDays.Float64)
 	}
 	fmt.Printf("a deal in Lead visits Demo %.4f times on average\n", ch.Visits[0][1])
 	// Output:
@@ -61,16 +62,16 @@ func ExampleBuild() {
 	// a deal in Lead visits Demo 0.7660 times on average
 }
 
-// ExampleCounts_Merge counts two shards apart and solves once: the result
-// is that of one pass over all deals.
-func ExampleCounts_Merge() {
+// ExampleTransitions_Merge counts two shards apart and solves once: the
+// result is that of one pass over all deals.
+func ExampleTransitions_Merge() {
 	deals := history()
-	a, err := markov.Count(stages, deals[:3])
+	a, err := markov.CountMoves(stages, funnel.Stream(deals[:3]))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	b, err := markov.Count(stages, deals[3:])
+	b, err := markov.CountMoves(stages, funnel.Stream(deals[3:]))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -90,16 +91,17 @@ func ExampleCounts_Merge() {
 	// 6 deals, P(won from Lead) = 0.3404 (16/47 = 0.3404)
 }
 
-// ExampleCounts_Solve_unresolved shows a stage no deal has left yet: the
-// chain does not guess its outcome but sends moves into it to Unresolved.
-func ExampleCounts_Solve_unresolved() {
+// ExampleTransitions_Solve_unresolved shows a stage no deal has left yet:
+// the chain does not guess its outcome but sends moves into it to
+// Unresolved.
+func ExampleTransitions_Solve_unresolved() {
 	f := funnel.MustNew("Applied", "Interview", "Offer")
-	c, err := markov.Count(f, []funnel.Deal{
+	c, err := markov.CountMoves(f, funnel.Stream([]funnel.Deal{
 		{ID: "a", Outcome: funnel.Won, Events: []funnel.Event{{Stage: 0}, {Stage: 2}}},
 		{ID: "b", Outcome: funnel.Lost, Events: []funnel.Event{{Stage: 0}}},
 		{ID: "c", Outcome: funnel.Open, Events: []funnel.Event{{Stage: 0}, {Stage: 1}}},
 		{ID: "d", Outcome: funnel.Open, Events: []funnel.Event{{Stage: 0}, {Stage: 1}}},
-	})
+	}))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -110,7 +112,7 @@ func ExampleCounts_Solve_unresolved() {
 		return
 	}
 	r := ch.Results[0]
-	fmt.Printf("from Applied: won %.2f, lost %.2f, unresolved %.2f; won among resolved %.2f\n", r.PWon, r.PLost, r.PUnresolved, r.PWonResolved)
+	fmt.Printf("from Applied: won %.2f, lost %.2f, unresolved %.2f; won among resolved %.2f\n", r.PWon, r.PLost, r.PUnresolved, r.PWonResolved.Float64)
 	fmt.Printf("Interview observed: %v\n", ch.Results[1].Observed)
 	// Output:
 	// from Applied: won 0.25, lost 0.25, unresolved 0.50; won among resolved 0.50
@@ -120,8 +122,58 @@ func ExampleCounts_Solve_unresolved() {
 // ExampleBuild_noPathToWon: a history in which no deal was ever won gives
 // an error, not a chain of zeros.
 func ExampleBuild_noPathToWon() {
-	_, err := markov.Build(stages, []funnel.Deal{deal("x", funnel.Lost, 0, 1)})
+	_, err := markov.Build(stages, funnel.Stream([]funnel.Deal{deal("x", funnel.Lost, 0, 1)}))
 	fmt.Println(err)
+	fmt.Println(errors.Is(err, markov.ErrNoPathToWon))
 	// Output:
-	// markov: Solve: no path to won: no deal was seen entering "Won"
+	// markov.Solve: stage "Won" (index 3): no path to won: no deal was seen entering it
+	// true
+}
+
+// ExampleBuild_stays reads a Salesforce OpportunityHistory-like deal that
+// has two rows at Qualification (the amount changed on day 12): that is
+// one 18-day stay, not a move from Qualification to itself.
+func ExampleBuild_stays() {
+	f := funnel.MustNew("Prospecting", "Qualification", "Closed Won")
+	at := func(day int) time.Time { return time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC).AddDate(0, 0, day) }
+	d := funnel.Deal{ID: "006A", Outcome: funnel.Won, Events: []funnel.Event{
+		{Stage: 0, At: at(0)}, {Stage: 1, At: at(2)}, {Stage: 1, At: at(12)}, {Stage: 2, At: at(20)},
+	}}
+	c, err := markov.CountMoves(f, funnel.Stream([]funnel.Deal{d}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("Qualification → Qualification: %d; visits %d, %.0f days\n", c.Moves[1][1], c.TimedVisits[1], c.VisitDays[1])
+	// Output:
+	// Qualification → Qualification: 0; visits 1, 18 days
+}
+
+// ExampleMatrix_Solve solves the drunkard's walk of Grinstead and Snell,
+// Introduction to Probability, §11.2 (Example 11.13): from 1, 2 or 3 a step
+// left or right with probability 1/2; 0 and 4 are absorbing. The book
+// prints t = (3, 4, 3) steps and B = NR with rows (3/4, 1/4), (1/2, 1/2),
+// (1/4, 3/4).
+func ExampleMatrix_Solve() {
+	m := markov.Matrix{
+		States:    []string{"1", "2", "3"},
+		Absorbing: []string{"0", "4"},
+		P: [][]float64{
+			{0, 0.5, 0, 0.5, 0},
+			{0.5, 0, 0.5, 0, 0},
+			{0, 0.5, 0, 0, 0.5},
+		},
+	}
+	ab, err := m.Solve()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, s := range ab.States {
+		fmt.Printf("from %s: %.0f steps, P(0) %.2f, P(4) %.2f\n", s, ab.Steps[i], ab.Probabilities[i][0], ab.Probabilities[i][1])
+	}
+	// Output:
+	// from 1: 3 steps, P(0) 0.75, P(4) 0.25
+	// from 2: 4 steps, P(0) 0.50, P(4) 0.50
+	// from 3: 3 steps, P(0) 0.25, P(4) 0.75
 }

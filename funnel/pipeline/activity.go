@@ -7,34 +7,14 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
-	"github.com/funnelmath/funnelmath/funnel/internal/span"
+	"github.com/funnelmath/funnelmath/internal/span"
 )
 
-// Ratio is a quotient kept with its parts, such as 42 touches over 6 won
-// deals. Value is Num/Den, or 0 when Den is 0 (see [Ratio.Defined]). Unlike
-// a [funnel.Rate] it may exceed 1.
-type Ratio struct {
-	Num   int64   `json:"num"`
-	Den   int64   `json:"den"`
-	Value float64 `json:"value"`
-}
-
-func ratio(num, den int64) Ratio {
-	r := Ratio{Num: num, Den: den}
-	if den > 0 {
-		r.Value = float64(num) / float64(den)
-	}
-	return r
-}
-
-// Defined reports whether the ratio has a positive denominator.
-func (r Ratio) Defined() bool { return r.Den > 0 }
-
-// MeanDays is a mean number of days over N observations; Days is 0 when N
-// is 0.
+// MeanDays is a mean number of days over N observations; Days is null
+// when N is 0.
 type MeanDays struct {
-	N    int64   `json:"n"`
-	Days float64 `json:"days"`
+	N    int64              `json:"n"`
+	Days funnel.NullFloat64 `json:"days"`
 }
 
 // DealActivity counts the touches on one deal.
@@ -56,12 +36,11 @@ type DealActivity struct {
 	Contacts int `json:"contacts"`
 	// FirstTouch is the earliest timed activity at or after the
 	// reference time (Assigned when known, else [funnel.Deal.Start]);
-	// DaysToFirstTouch is the time from the reference to it. Both are zero
-	// and HasFirstTouch false when there is no such activity or no
-	// reference.
-	FirstTouch       time.Time `json:"first_touch,omitzero"`
-	DaysToFirstTouch float64   `json:"days_to_first_touch"`
-	HasFirstTouch    bool      `json:"has_first_touch"`
+	// DaysToFirstTouch is the time from the reference to it. FirstTouch is
+	// zero (left out of JSON) and DaysToFirstTouch null when there is no
+	// such activity or no reference.
+	FirstTouch       time.Time          `json:"first_touch,omitzero"`
+	DaysToFirstTouch funnel.NullFloat64 `json:"days_to_first_touch"`
 }
 
 // OwnerActivity holds the activity ratios of one owner's deals, or of all
@@ -73,15 +52,19 @@ type OwnerActivity struct {
 	Lost  int    `json:"lost"`
 	Open  int    `json:"open"`
 	// Touches per deal, won, lost and open deals apart:
+	//
 	//	TouchesPerWon = touches on won deals / won deals
-	TouchesPerWon  Ratio `json:"touches_per_won"`
-	TouchesPerLost Ratio `json:"touches_per_lost"`
-	TouchesPerOpen Ratio `json:"touches_per_open"`
+	//
+	// Each ratio keeps its parts; its value is null in JSON when the
+	// denominator is 0 (see [funnel.Ratio]).
+	TouchesPerWon  funnel.Ratio `json:"touches_per_won"`
+	TouchesPerLost funnel.Ratio `json:"touches_per_lost"`
+	TouchesPerOpen funnel.Ratio `json:"touches_per_open"`
 	// MeetingsPerDeal = meetings / deals.
-	MeetingsPerDeal Ratio `json:"meetings_per_deal"`
+	MeetingsPerDeal funnel.Ratio `json:"meetings_per_deal"`
 	// FollowUpsPerInitial = follow-up meetings / initial meetings, where
 	// each deal with a meeting has one initial meeting.
-	FollowUpsPerInitial Ratio `json:"follow_ups_per_initial"`
+	FollowUpsPerInitial funnel.Ratio `json:"follow_ups_per_initial"`
 	// DaysToFirstTouch is the mean of [DealActivity.DaysToFirstTouch]
 	// over the deals that have one.
 	DaysToFirstTouch MeanDays `json:"days_to_first_touch"`
@@ -89,7 +72,7 @@ type OwnerActivity struct {
 	// distinct accounts worked. An activity's account is its own, or its
 	// deal's when blank; blank accounts and contacts are left out; an
 	// account with deals but no contact touched counts with 0.
-	ContactsPerAccount Ratio `json:"contacts_per_account"`
+	ContactsPerAccount funnel.Ratio `json:"contacts_per_account"`
 }
 
 // ActivityReport holds the activity ratios per deal, for the team and per
@@ -110,10 +93,12 @@ type ActivityReport struct {
 // Activities without a time count as touches but cannot be the first
 // touch.
 //
-// The deals are validated with [funnel.Deal.Validate] and must have
-// distinct ids; errors wrap [ErrDuplicateDeal] or a sentinel of package
-// funnel. No deals give an empty report with undefined (0 of 0) ratios.
-// The deals are not modified.
+// The deals are validated with [funnel.Deal.Validate] (its
+// *[funnel.DealError] comes back with Op "pipeline.Activity") and must
+// have distinct ids (a *[funnel.DealError] wrapping
+// [funnel.ErrDuplicateDeal]); an empty funnel is an error wrapping
+// [funnel.ErrEmptyFunnel]. No deals give an empty report with undefined
+// (0 over 0) ratios. The deals are not modified.
 func Activity(f funnel.Funnel, deals []funnel.Deal) (ActivityReport, error) {
 	if err := checkDeals("Activity", f, deals); err != nil {
 		return ActivityReport{}, err
@@ -160,16 +145,16 @@ func dealActivity(d *funnel.Deal) DealActivity {
 		if c := strings.TrimSpace(a.Contact); c != "" {
 			contacts[c] = true
 		}
-		if !ref.IsZero() && !a.At.IsZero() && !a.At.Before(ref) && (!da.HasFirstTouch || a.At.Before(da.FirstTouch)) {
-			da.FirstTouch, da.HasFirstTouch = a.At, true
+		if !ref.IsZero() && !a.At.IsZero() && !a.At.Before(ref) && (da.FirstTouch.IsZero() || a.At.Before(da.FirstTouch)) {
+			da.FirstTouch = a.At
 		}
 	}
 	if da.Meetings > 0 {
 		da.FollowUps = da.Meetings - 1
 	}
 	da.Contacts = len(contacts)
-	if da.HasFirstTouch {
-		da.DaysToFirstTouch = span.Days(da.FirstTouch, ref)
+	if !da.FirstTouch.IsZero() {
+		da.DaysToFirstTouch = funnel.Some(span.Days(da.FirstTouch, ref))
 	}
 	return da
 }
@@ -207,9 +192,9 @@ func (acc *accumulator) add(d *funnel.Deal, da DealActivity) {
 		acc.initials++
 		acc.followUps += int64(da.FollowUps)
 	}
-	if da.HasFirstTouch {
+	if da.DaysToFirstTouch.Valid {
 		acc.firstN++
-		acc.firstDays += da.DaysToFirstTouch
+		acc.firstDays += da.DaysToFirstTouch.Float64
 	}
 	if a := strings.TrimSpace(d.Account); a != "" {
 		acc.accounts[a] = true
@@ -236,16 +221,16 @@ func (acc *accumulator) result(owner string) OwnerActivity {
 		Won:                 acc.won,
 		Lost:                acc.lost,
 		Open:                acc.open,
-		TouchesPerWon:       ratio(acc.touchWon, int64(acc.won)),
-		TouchesPerLost:      ratio(acc.touchLost, int64(acc.lost)),
-		TouchesPerOpen:      ratio(acc.touchOpen, int64(acc.open)),
-		MeetingsPerDeal:     ratio(acc.meetings, int64(acc.deals)),
-		FollowUpsPerInitial: ratio(acc.followUps, acc.initials),
+		TouchesPerWon:       funnel.Ratio{Num: acc.touchWon, Den: int64(acc.won)},
+		TouchesPerLost:      funnel.Ratio{Num: acc.touchLost, Den: int64(acc.lost)},
+		TouchesPerOpen:      funnel.Ratio{Num: acc.touchOpen, Den: int64(acc.open)},
+		MeetingsPerDeal:     funnel.Ratio{Num: acc.meetings, Den: int64(acc.deals)},
+		FollowUpsPerInitial: funnel.Ratio{Num: acc.followUps, Den: acc.initials},
 		DaysToFirstTouch:    MeanDays{N: acc.firstN},
-		ContactsPerAccount:  ratio(int64(len(acc.pairs)), int64(len(acc.accounts))),
+		ContactsPerAccount:  funnel.Ratio{Num: int64(len(acc.pairs)), Den: int64(len(acc.accounts))},
 	}
 	if acc.firstN > 0 {
-		oa.DaysToFirstTouch.Days = acc.firstDays / float64(acc.firstN)
+		oa.DaysToFirstTouch.Days = funnel.Some(acc.firstDays / float64(acc.firstN))
 	}
 	return oa
 }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/funnelmath/funnelmath/funnel"
@@ -59,26 +60,26 @@ func TestActivityHandWorked(t *testing.T) {
 	want := ActivityReport{
 		Deals: []DealActivity{
 			{ID: "X1", Owner: "ann", Account: "acme", Outcome: funnel.Won, Touches: 4, Calls: 1, Emails: 1, Meetings: 2, FollowUps: 1,
-				Contacts: 2, FirstTouch: day(2), DaysToFirstTouch: 1, HasFirstTouch: true},
+				Contacts: 2, FirstTouch: day(2), DaysToFirstTouch: funnel.Some(1)},
 			{ID: "X2", Owner: "ann", Account: "acme", Outcome: funnel.Lost, Touches: 1, Emails: 1,
-				Contacts: 1, FirstTouch: day(0), DaysToFirstTouch: 0, HasFirstTouch: true},
+				Contacts: 1, FirstTouch: day(0), DaysToFirstTouch: funnel.Some(0)},
 			{ID: "Y1", Owner: "bob", Account: "beta", Outcome: funnel.Won, Touches: 4, Calls: 1, Meetings: 3, FollowUps: 2,
-				Contacts: 2, FirstTouch: day(9), DaysToFirstTouch: 4, HasFirstTouch: true},
+				Contacts: 2, FirstTouch: day(9), DaysToFirstTouch: funnel.Some(4)},
 			{ID: "Y2", Owner: "bob", Account: "gamma", Outcome: funnel.Open},
 		},
 		Team: OwnerActivity{Deals: 4, Won: 2, Lost: 1, Open: 1,
-			TouchesPerWon: Ratio{8, 2, 4}, TouchesPerLost: Ratio{1, 1, 1}, TouchesPerOpen: Ratio{0, 1, 0},
-			MeetingsPerDeal: Ratio{5, 4, 1.25}, FollowUpsPerInitial: Ratio{3, 2, 1.5},
-			DaysToFirstTouch: MeanDays{N: 3, Days: 5.0 / 3}, ContactsPerAccount: Ratio{5, 3, 5.0 / 3}},
+			TouchesPerWon: funnel.Ratio{Num: 8, Den: 2}, TouchesPerLost: funnel.Ratio{Num: 1, Den: 1}, TouchesPerOpen: funnel.Ratio{Num: 0, Den: 1},
+			MeetingsPerDeal: funnel.Ratio{Num: 5, Den: 4}, FollowUpsPerInitial: funnel.Ratio{Num: 3, Den: 2},
+			DaysToFirstTouch: MeanDays{N: 3, Days: funnel.Some(5.0 / 3)}, ContactsPerAccount: funnel.Ratio{Num: 5, Den: 3}},
 		Owners: []OwnerActivity{
 			{Owner: "ann", Deals: 2, Won: 1, Lost: 1,
-				TouchesPerWon: Ratio{4, 1, 4}, TouchesPerLost: Ratio{1, 1, 1}, TouchesPerOpen: Ratio{0, 0, 0},
-				MeetingsPerDeal: Ratio{2, 2, 1}, FollowUpsPerInitial: Ratio{1, 1, 1},
-				DaysToFirstTouch: MeanDays{N: 2, Days: 0.5}, ContactsPerAccount: Ratio{3, 1, 3}},
+				TouchesPerWon: funnel.Ratio{Num: 4, Den: 1}, TouchesPerLost: funnel.Ratio{Num: 1, Den: 1}, TouchesPerOpen: funnel.Ratio{Num: 0, Den: 0},
+				MeetingsPerDeal: funnel.Ratio{Num: 2, Den: 2}, FollowUpsPerInitial: funnel.Ratio{Num: 1, Den: 1},
+				DaysToFirstTouch: MeanDays{N: 2, Days: funnel.Some(0.5)}, ContactsPerAccount: funnel.Ratio{Num: 3, Den: 1}},
 			{Owner: "bob", Deals: 2, Won: 1, Open: 1,
-				TouchesPerWon: Ratio{4, 1, 4}, TouchesPerLost: Ratio{0, 0, 0}, TouchesPerOpen: Ratio{0, 1, 0},
-				MeetingsPerDeal: Ratio{3, 2, 1.5}, FollowUpsPerInitial: Ratio{2, 1, 2},
-				DaysToFirstTouch: MeanDays{N: 1, Days: 4}, ContactsPerAccount: Ratio{2, 2, 1}},
+				TouchesPerWon: funnel.Ratio{Num: 4, Den: 1}, TouchesPerLost: funnel.Ratio{Num: 0, Den: 0}, TouchesPerOpen: funnel.Ratio{Num: 0, Den: 1},
+				MeetingsPerDeal: funnel.Ratio{Num: 3, Den: 2}, FollowUpsPerInitial: funnel.Ratio{Num: 2, Den: 1},
+				DaysToFirstTouch: MeanDays{N: 1, Days: funnel.Some(4)}, ContactsPerAccount: funnel.Ratio{Num: 2, Den: 2}},
 		},
 	}
 	if diff := cmp.Diff(want, got, approx); diff != "" {
@@ -86,6 +87,12 @@ func TestActivityHandWorked(t *testing.T) {
 	}
 	if got.Owners[0].TouchesPerOpen.Defined() || !got.Team.TouchesPerOpen.Defined() {
 		t.Errorf("Defined: ann's touches per open deal is 0 of 0 (undefined), the team's 0 of 1 (defined)")
+	}
+	// The values a manager reads, worked above: 8/2 = 4 touches per won
+	// deal, 5/4 = 1.25 meetings per deal, 5/3 contacts per account.
+	team := []float64{got.Team.TouchesPerWon.Value(), got.Team.MeetingsPerDeal.Value(), got.Team.ContactsPerAccount.Value()}
+	if diff := cmp.Diff([]float64{4, 1.25, 5.0 / 3}, team, approx); diff != "" {
+		t.Errorf("Activity team ratio values mismatch (-want +got):\n%s", diff)
 	}
 }
 
@@ -99,7 +106,39 @@ func TestActivityFirstTouchAfterAssignment(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Touches at 3 (before assignment at 10), 16 and 12: first at 12, 2 days.
-	if d := got.Deals[0]; !d.HasFirstTouch || !d.FirstTouch.Equal(day(12)) || d.DaysToFirstTouch != 2 {
-		t.Errorf("first touch = %v at %v (%v days), want day 12, 2 days", d.HasFirstTouch, d.FirstTouch, d.DaysToFirstTouch)
+	if d := got.Deals[0]; !d.FirstTouch.Equal(day(12)) || d.DaysToFirstTouch != funnel.Some(2) {
+		t.Errorf("first touch at %v (%v days), want day 12, 2 days", d.FirstTouch, d.DaysToFirstTouch)
+	}
+}
+
+// TestActivityJSON: a deal without a first touch has no first_touch and a
+// null days_to_first_touch; an undefined ratio has a null value, and a
+// mean over no deals a null days.
+func TestActivityJSON(t *testing.T) {
+	got, err := Activity(testFunnel, []funnel.Deal{{ID: "q", Created: day(0), Events: []funnel.Event{ev(lead, 0)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(got.Deals[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"id":"q","outcome":"open","touches":0,"calls":0,"emails":0,"meetings":0,"follow_ups":0,"contacts":0,"days_to_first_touch":null}`
+	if diff := cmp.Diff(want, string(b)); diff != "" {
+		t.Errorf("json.Marshal(DealActivity) mismatch (-want +got):\n%s", diff)
+	}
+	b, err = json.Marshal(got.Team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One open deal, no touch: 0 touches over 1 open deal is defined
+	// (0); over 0 won or lost deals it is not.
+	want = `{"owner":"","deals":1,"won":0,"lost":0,"open":1,` +
+		`"touches_per_won":{"num":0,"den":0,"value":null},"touches_per_lost":{"num":0,"den":0,"value":null},` +
+		`"touches_per_open":{"num":0,"den":1,"value":0},"meetings_per_deal":{"num":0,"den":1,"value":0},` +
+		`"follow_ups_per_initial":{"num":0,"den":0,"value":null},"days_to_first_touch":{"n":0,"days":null},` +
+		`"contacts_per_account":{"num":0,"den":0,"value":null}}`
+	if diff := cmp.Diff(want, string(b)); diff != "" {
+		t.Errorf("json.Marshal(OwnerActivity) mismatch (-want +got):\n%s", diff)
 	}
 }

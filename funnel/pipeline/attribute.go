@@ -63,20 +63,24 @@ type OddsRatio struct {
 	Corrected bool    `json:"corrected"`
 }
 
-// Effect is the effect of one attribute on how deep deals go.
+// Effect is the effect of one attribute on how deep closed deals go.
 type Effect struct {
 	Attr   string   `json:"attr"`
 	Values []string `json:"values"` // distinct non-blank values, sorted
 	Stages []string `json:"stages"` // the funnel's stage names
-	// Deepest[i][k] counts the deals with Values[i] whose deepest stage
-	// ([funnel.Deal.Furthest]) is k.
+	// Deepest[i][k] counts the closed deals with Values[i] whose deepest
+	// stage is k: LostAt[k] of the tally's counts for a lost deal, the
+	// last stage for a won one.
 	Deepest [][]int64 `json:"deepest"`
-	// Deals counts the deals in the table; Missing those left out for a
-	// blank or absent value; NoStage those left out because they were lost
-	// before they entered any stage, so have no deepest stage.
-	Deals   int `json:"deals"`
-	Missing int `json:"missing"`
-	NoStage int `json:"no_stage"`
+	// Deals counts the closed deals in the table. The rest are left out
+	// and counted apart: Missing, the deals (of any outcome) with a blank
+	// or absent value; Open, the open deals with a value, which have not
+	// reached their deepest stage yet; NoStage, the deals with a value
+	// lost before they entered any stage, which have no deepest stage.
+	Deals   int64 `json:"deals"`
+	Missing int64 `json:"missing"`
+	Open    int64 `json:"open"`
+	NoStage int64 `json:"no_stage"`
 	// Test is the chi-square test of independence of value and deepest
 	// stage on Deepest.
 	Test ChiSquare `json:"test"`
@@ -87,39 +91,57 @@ type Effect struct {
 	Odds []OddsRatio `json:"odds"`
 }
 
-// AttributeEffect tabulates the deepest stage reached by each value of the
-// attribute attr ([funnel.Deal.Attr]: "source", "segment", "owner" or any
-// key of Attrs, such as "warm" or "product"), tests whether value and
-// deepest stage are independent with Pearson's chi-square (p-value from
-// [distuv.ChiSquared]) and gives the odds ratio of reaching each stage for
-// each value against the rest, with a 95% confidence interval on the log
-// scale (see [OddsRatio]).
+// AttributeEffect reads, from a tally grouped by one attribute (built
+// with funnel.NewTally(f, attr): "source", "segment", "owner" or any key
+// of Attrs, such as "warm" or "product"), the deepest stage reached by the
+// closed deals of each value; tests whether value and deepest stage are
+// independent with Pearson's chi-square (p-value from
+// [distuv.ChiSquared]); and gives the odds ratio of reaching each stage
+// for each value against the rest, with a 95% confidence interval on the
+// log scale (see [OddsRatio]).
 //
-// Open deals have not reached their deepest stage yet; pass closed deals
-// only to compare final depths. Deals with a blank value are counted apart
-// and left out.
+// Only closed deals are in the table, from each group's [funnel.Counts]:
+// a lost deal's deepest stage is k for the LostAt[k] deals, a won deal's
+// the last stage. Open deals have not reached their deepest stage and are
+// counted apart (Open); so are deals lost before any stage (NoStage,
+// from LostNoStage) and groups whose value is blank (Missing). Values
+// that differ only by surrounding white space are one value.
 //
-// It returns an error wrapping [ErrNoAttribute] when no deal has both a
-// non-blank value for attr and a deepest stage (including when deals is
-// empty, and when every deal with a value was lost before any stage),
-// [ErrDuplicateDeal], or a sentinel of package funnel for an invalid deal.
-// The deals are not modified.
-func AttributeEffect(f funnel.Funnel, deals []funnel.Deal, attr string) (Effect, error) {
+// It returns a *[funnel.InputError] with Op "pipeline.AttributeEffect"
+// wrapping [funnel.ErrEmptyFunnel] for a funnel with no stages,
+// [funnel.ErrIncompatible] for a tally over another funnel or not grouped
+// by exactly one attribute, and [funnel.ErrNoData] when no closed deal has
+// both a non-blank value and a deepest stage (including a nil or empty
+// tally). The tally is not modified.
+func AttributeEffect(f funnel.Funnel, t *funnel.Tally) (Effect, error) {
 	const fn = "AttributeEffect"
-	if err := checkDeals(fn, f, deals); err != nil {
-		return Effect{}, err
+	fail := func(name, value string, err error) (Effect, error) {
+		return Effect{}, &funnel.InputError{Op: op(fn), Name: name, Value: value, Err: err}
 	}
+	by := t.By()
+	switch {
+	case f.Len() == 0:
+		return fail("funnel", "", funnel.ErrEmptyFunnel)
+	case t == nil:
+		return fail("tally", "nil", funnel.ErrNoData)
+	case !t.Funnel().Equal(f):
+		return fail("tally", t.Funnel().String(), fmt.Errorf("%w: a tally over another funnel than %s", funnel.ErrIncompatible, f))
+	case len(by) != 1:
+		return fail("tally", fmt.Sprintf("grouped by %q", by), fmt.Errorf("%w: want a tally grouped by exactly one attribute", funnel.ErrIncompatible))
+	}
+	attr := by[0]
+	last := f.Last()
 	byValue := map[string][]int64{}
 	e := Effect{Attr: attr, Stages: f.Stages()}
-	for i := range deals {
-		v := strings.TrimSpace(deals[i].Attr(attr))
+	for _, c := range t.Groups() {
+		v := strings.TrimSpace(c.Key[0])
 		if v == "" {
-			e.Missing++
+			e.Missing += c.Deals
 			continue
 		}
-		k := deals[i].Furthest()
-		if k < 0 {
-			e.NoStage++
+		e.Open += c.Open
+		e.NoStage += c.LostNoStage
+		if c.Won+c.Lost-c.LostNoStage == 0 {
 			continue
 		}
 		row, ok := byValue[v]
@@ -127,15 +149,14 @@ func AttributeEffect(f funnel.Funnel, deals []funnel.Deal, attr string) (Effect,
 			row = make([]int64, f.Len())
 			byValue[v] = row
 		}
-		row[k]++
-		e.Deals++
+		for k, n := range c.LostAt {
+			row[k] += n
+		}
+		row[last] += c.Won
+		e.Deals += c.Won + c.Lost - c.LostNoStage
 	}
 	if len(byValue) == 0 {
-		why := "none with a value"
-		if e.NoStage > 0 {
-			why = fmt.Sprintf("%d with a value but none with a stage", e.NoStage)
-		}
-		return Effect{}, &Error{Func: fn, Arg: "attr", Value: fmt.Sprintf("%q", attr), Err: fmt.Errorf("%w: %d deals, %s", ErrNoAttribute, len(deals), why)}
+		return fail("tally", fmt.Sprintf("by %q", attr), fmt.Errorf("%w: no closed deal with a value and a stage (%d open, %d lost before any stage, %d without a value)", funnel.ErrNoData, e.Open, e.NoStage, e.Missing))
 	}
 	e.Values = slices.Sorted(maps.Keys(byValue))
 	e.Deepest = make([][]int64, len(e.Values))

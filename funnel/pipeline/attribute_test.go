@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"testing"
@@ -14,6 +16,17 @@ import (
 // threeStage is Lead > Proposal > Won, so the deepest stage has three
 // columns.
 var threeStage = funnel.MustNew("Lead", "Proposal", "Won")
+
+// tallyOf returns the tally of the deals over f grouped by attr, as a
+// caller builds it for AttributeEffect.
+func tallyOf(t testing.TB, f funnel.Funnel, attr string, deals []funnel.Deal) *funnel.Tally {
+	t.Helper()
+	tally := funnel.NewTally(f, attr)
+	if err := tally.AddAll(funnel.Stream(deals)); err != nil {
+		t.Fatal(err)
+	}
+	return tally
+}
 
 // depthDeals returns, for each value, counts[k] closed deals whose deepest
 // stage is k: lost at Lead, lost at Proposal, or won.
@@ -62,20 +75,31 @@ func depthDeals(attr string, rows map[string][3]int) []funnel.Deal {
 func TestAttributeEffect2x3(t *testing.T) {
 	deals := depthDeals("warm", map[string][3]int{"cold": {10, 6, 4}, "warm": {4, 6, 10}})
 	// One more cold deal lost before it entered any stage: it has no
-	// deepest stage, so it is counted in NoStage and not in the table.
-	deals = append(deals, funnel.Deal{ID: "nostage", Attrs: map[string]string{"warm": "cold"}, Outcome: funnel.Lost})
-	before := cloneDeals(deals)
-	got, err := AttributeEffect(threeStage, deals, "warm")
+	// deepest stage, so it is counted in NoStage and not in the table. Two
+	// open warm deals, at Lead and at Proposal, have not reached their
+	// deepest stage: they are counted in Open and not in the table.
+	deals = append(deals, funnel.Deal{ID: "nostage", Attrs: map[string]string{"warm": "cold"}, Outcome: funnel.Lost},
+		funnel.Deal{ID: "open1", Attrs: map[string]string{"warm": "warm"}, Events: []funnel.Event{{Stage: 0}}},
+		funnel.Deal{ID: "open2", Attrs: map[string]string{"warm": "warm"}, Events: []funnel.Event{{Stage: 0}, {Stage: 1}}})
+	tally := tallyOf(t, threeStage, "warm", deals)
+	before, err := json.Marshal(tally)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkUnchanged(t, before, deals)
+	got, err := AttributeEffect(threeStage, tally)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := json.Marshal(tally); string(after) != string(before) {
+		t.Errorf("AttributeEffect modified the tally:\nbefore %s\nafter  %s", before, after)
+	}
 	want := Effect{
 		Attr:    "warm",
 		Values:  []string{"cold", "warm"},
 		Stages:  []string{"Lead", "Proposal", "Won"},
 		Deepest: [][]int64{{10, 6, 4}, {4, 6, 10}},
 		Deals:   40,
+		Open:    2,
 		NoStage: 1,
 		Test:    ChiSquare{Tested: true, Stat: 36.0 / 7, DF: 2, P: math.Exp(-18.0 / 7), Cells: 6, MinExpected: 6},
 		Odds: []OddsRatio{
@@ -113,9 +137,10 @@ func TestAttributeEffectZeroCells(t *testing.T) {
 	for i := range deals {
 		deals[i].Source, deals[i].Attrs = deals[i].Attrs["source"], nil
 	}
-	// Two deals without a source are counted apart.
+	// Two deals without a source are counted apart, and "a " is "a".
 	deals = append(deals, funnel.Deal{ID: "nosrc1", Events: []funnel.Event{{Stage: 0}}}, funnel.Deal{ID: "nosrc2", Source: "  ", Events: []funnel.Event{{Stage: 1}}})
-	got, err := AttributeEffect(threeStage, deals, funnel.AttrSource)
+	deals[0].Source = "a "
+	got, err := AttributeEffect(threeStage, tallyOf(t, threeStage, funnel.AttrSource, deals))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +166,7 @@ func TestAttributeEffectZeroCells(t *testing.T) {
 // TestAttributeEffectOneValue: with a single value there is nothing to
 // compare; the test is not run and reports p = 1, never NaN.
 func TestAttributeEffectOneValue(t *testing.T) {
-	got, err := AttributeEffect(threeStage, depthDeals("warm", map[string][3]int{"cold": {1, 2, 3}}), "warm")
+	got, err := AttributeEffect(threeStage, tallyOf(t, threeStage, "warm", depthDeals("warm", map[string][3]int{"cold": {1, 2, 3}})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,10 +195,10 @@ func FuzzAttributeEffect(f *testing.F) {
 	f.Add(uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0))
 	f.Fuzz(func(t *testing.T, a0, a1, a2, b0, b1, b2 uint8) {
 		deals := depthDeals("product", map[string][3]int{"a": {int(a0 % 30), int(a1 % 30), int(a2 % 30)}, "b": {int(b0 % 30), int(b1 % 30), int(b2 % 30)}})
-		got, err := AttributeEffect(threeStage, deals, "product")
+		got, err := AttributeEffect(threeStage, tallyOf(t, threeStage, "product", deals))
 		if len(deals) == 0 {
-			if err == nil {
-				t.Fatal("no deals: want ErrNoAttribute")
+			if !errors.Is(err, funnel.ErrNoData) {
+				t.Fatalf("no deals: error %v, want funnel.ErrNoData", err)
 			}
 			return
 		}
@@ -194,4 +219,51 @@ func FuzzAttributeEffect(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAttributeEffectErrors: a tally that cannot answer is refused with
+// the sentinel that says why.
+func TestAttributeEffectErrors(t *testing.T) {
+	closed := depthDeals("warm", map[string][3]int{"cold": {1, 1, 1}})
+	open := []funnel.Deal{{ID: "o", Attrs: map[string]string{"warm": "cold"}, Events: []funnel.Event{{Stage: 0}}}}
+	tests := []struct {
+		name  string
+		f     funnel.Funnel
+		tally *funnel.Tally
+		want  error
+	}{
+		{"nil tally", threeStage, nil, funnel.ErrNoData},
+		{"empty tally", threeStage, funnel.NewTally(threeStage, "warm"), funnel.ErrNoData},
+		{"attribute no deal has", threeStage, tallyOf(t, threeStage, "color", closed), funnel.ErrNoData},
+		{"only open deals", threeStage, tallyOf(t, threeStage, "warm", open), funnel.ErrNoData},
+		{"no deal with a stage", threeStage, tallyOf(t, threeStage, "source", []funnel.Deal{{ID: "x", Source: "web", Outcome: funnel.Lost}}), funnel.ErrNoData},
+		{"grouped by two", threeStage, func() *funnel.Tally {
+			tl := funnel.NewTally(threeStage, "warm", "owner")
+			if err := tl.AddAll(funnel.Stream(closed)); err != nil {
+				t.Fatal(err)
+			}
+			return tl
+		}(), funnel.ErrIncompatible},
+		{"not grouped", threeStage, func() *funnel.Tally {
+			tl := funnel.NewTally(threeStage)
+			if err := tl.AddAll(funnel.Stream(closed)); err != nil {
+				t.Fatal(err)
+			}
+			return tl
+		}(), funnel.ErrIncompatible},
+		{"another funnel", testFunnel, tallyOf(t, threeStage, "warm", closed), funnel.ErrIncompatible},
+		{"empty funnel", funnel.Funnel{}, tallyOf(t, threeStage, "warm", closed), funnel.ErrEmptyFunnel},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := AttributeEffect(tt.f, tt.tally)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("AttributeEffect: error %v, want one wrapping %v", err, tt.want)
+			}
+			var ie *funnel.InputError
+			if !errors.As(err, &ie) || ie.Op != "pipeline.AttributeEffect" {
+				t.Errorf("AttributeEffect: error %#v, want a *funnel.InputError with Op pipeline.AttributeEffect", err)
+			}
+		})
+	}
 }

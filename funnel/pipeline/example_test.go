@@ -81,22 +81,22 @@ func ExampleWaterfall() {
 	// end        4   20000.00
 }
 
-// ExampleWaterfall_snapshot shows a repricing and a pushed-out deal in the
-// pipeline expected to close in [day 30, day 90), which only a snapshot of
-// the earlier state can reveal. At day 30 acme was priced 10000 and
-// expected at day 40, and cobalt was expected at day 80; cobalt is now
-// expected at day 120. A snapshot replaces the deal's figures at from, so
-// it carries the amount too.
+// ExampleWaterfall_priorState shows a repricing and a pushed-out deal in
+// the pipeline expected to close in [day 30, day 90), which only a prior
+// state from an earlier export can reveal. At day 30 acme was priced 10000
+// and expected at day 40, and cobalt was expected at day 80; cobalt is now
+// expected at day 120. A prior state replaces the deal's figures at from,
+// so it carries the amount too.
 //
 //	start: acme 10000, beta (no amount), cobalt 5000: 3 deals, 15000
 //	acme   carried, repriced 10000 → 12000: +2000
 //	cobalt pushed out with its 5000
 //	end:   acme 12000, beta: 2 deals, 12000 = 15000 + 2000 − 5000
-func ExampleWaterfall_snapshot() {
+func ExampleWaterfall_priorState() {
 	opt := pipeline.WaterfallOptions{
 		CloseFrom: day(30),
 		CloseTo:   day(90),
-		Before: map[string]pipeline.Snapshot{
+		Before: map[string]pipeline.PriorState{
 			"acme":   {Amount: amount("10000"), ExpectedClose: day(40)},
 			"cobalt": {Amount: amount("5000"), ExpectedClose: day(80)},
 		},
@@ -109,12 +109,12 @@ func ExampleWaterfall_snapshot() {
 	fmt.Printf("start %d deals %s\n", w.Start.Deals, w.Start.Amount.StringFixed(2))
 	fmt.Printf("amount change %v %s\n", w.AmountChange.IDs, w.AmountChange.Amount.StringFixed(2))
 	fmt.Printf("pushed out %v %s\n", w.PushedOut.IDs, w.PushedOut.Amount.StringFixed(2))
-	fmt.Printf("end %d deals %s\n", w.End.Deals, w.End.Amount.StringFixed(2))
+	fmt.Printf("end %d deals %s (rounding %s)\n", w.End.Deals, w.End.Amount.StringFixed(2), w.Rounding.StringFixed(2))
 	// Output:
 	// start 3 deals 15000.00
 	// amount change [acme] 2000.00
 	// pushed out [cobalt] 5000.00
-	// end 2 deals 12000.00
+	// end 2 deals 12000.00 (rounding 0.00)
 }
 
 // ExampleActivity reads the touches per won and lost deal for the team.
@@ -126,11 +126,11 @@ func ExampleActivity() {
 	}
 	t := rep.Team
 	fmt.Printf("touches per won %.2f (%d/%d), per lost %.2f (%d/%d)\n",
-		t.TouchesPerWon.Value, t.TouchesPerWon.Num, t.TouchesPerWon.Den,
-		t.TouchesPerLost.Value, t.TouchesPerLost.Num, t.TouchesPerLost.Den)
-	fmt.Printf("days to first touch %.1f over %d deals\n", t.DaysToFirstTouch.Days, t.DaysToFirstTouch.N)
+		t.TouchesPerWon.Value(), t.TouchesPerWon.Num, t.TouchesPerWon.Den,
+		t.TouchesPerLost.Value(), t.TouchesPerLost.Num, t.TouchesPerLost.Den)
+	fmt.Printf("days to first touch %.1f over %d deals\n", t.DaysToFirstTouch.Days.Float64, t.DaysToFirstTouch.N)
 	for _, o := range rep.Owners {
-		fmt.Printf("%s: meetings per deal %.2f\n", o.Owner, o.MeetingsPerDeal.Value)
+		fmt.Printf("%s: meetings per deal %.2f\n", o.Owner, o.MeetingsPerDeal.Value())
 	}
 	// Output:
 	// touches per won 0.00 (0/1), per lost 0.00 (0/1)
@@ -159,8 +159,10 @@ func ExampleLiveByDay() {
 }
 
 // ExampleAttributeEffect tests whether warm and cold leads go equally
-// deep. The 2 × 3 table is cold 10/6/4, warm 4/6/10 (Lead, Proposal, Won):
-// X² = 36/7 on 2 degrees of freedom, p = exp(−18/7).
+// deep, from a tally of the closed deals grouped by the attribute. The
+// 2 × 3 table is cold 10/6/4, warm 4/6/10 (Lead, Proposal, Won): X² = 36/7
+// on 2 degrees of freedom, p = exp(−18/7). An open warm deal is counted
+// apart: it has not reached its deepest stage.
 func ExampleAttributeEffect() {
 	f := funnel.MustNew("Lead", "Proposal", "Won")
 	var deals []funnel.Deal
@@ -182,11 +184,18 @@ func ExampleAttributeEffect() {
 	add("warm", 0, 4)
 	add("warm", 1, 6)
 	add("warm", 2, 10)
-	e, err := pipeline.AttributeEffect(f, deals, "warm")
+	deals = append(deals, funnel.Deal{ID: "open", Attrs: map[string]string{"warm": "warm"}, Events: []funnel.Event{{Stage: 1}}})
+	tally := funnel.NewTally(f, "warm")
+	if err := tally.AddAll(funnel.Stream(deals)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	e, err := pipeline.AttributeEffect(f, tally)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	fmt.Printf("%d closed deals, %d open apart\n", e.Deals, e.Open)
 	fmt.Printf("chi-square %.4f, df %d, p %.4f, cells below 5: %d\n", e.Test.Stat, e.Test.DF, e.Test.P, e.Test.LowExpected)
 	for _, o := range e.Odds {
 		if o.Value == "warm" {
@@ -194,7 +203,32 @@ func ExampleAttributeEffect() {
 		}
 	}
 	// Output:
+	// 40 closed deals, 1 open apart
 	// chi-square 5.1429, df 2, p 0.0764, cells below 5: 0
 	// warm reaches Proposal: odds ratio 4.00 (95% CI 0.98 to 16.27)
 	// warm reaches Won: odds ratio 4.00 (95% CI 0.98 to 16.27)
+}
+
+// ExamplePeriodSummary lists what moved in (day 10, day 70]; an event at
+// exactly day 10 belongs to the state at day 10. Echo was created on day
+// 20 and lost on day 65; beta advanced to Qualified on day 20; cobalt
+// skipped to Proposal on day 25 and moved back to Qualified on day 40;
+// delta advanced twice and was won on day 55.
+func ExamplePeriodSummary() {
+	m, err := pipeline.PeriodSummary(stages, review(), day(10), day(70))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("created   ", m.Created)
+	fmt.Println("advanced  ", m.Advanced)
+	fmt.Println("moved back", m.MovedBack)
+	fmt.Println("won       ", m.Won)
+	fmt.Println("lost      ", m.Lost)
+	// Output:
+	// created    [echo]
+	// advanced   [acme beta cobalt delta]
+	// moved back [cobalt]
+	// won        [delta]
+	// lost       [echo]
 }

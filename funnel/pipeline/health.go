@@ -2,10 +2,12 @@ package pipeline
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
-	"github.com/funnelmath/funnelmath/funnel/internal/span"
+	"github.com/funnelmath/funnelmath/internal/dec"
+	"github.com/funnelmath/funnelmath/internal/span"
 	"github.com/shopspring/decimal"
 )
 
@@ -22,18 +24,21 @@ type Thresholds struct {
 }
 
 func (th Thresholds) check(fn string) error {
-	if th.StalledDays <= 0 {
-		return &Error{Func: fn, Arg: "StalledDays", Value: fmt.Sprint(th.StalledDays), Err: ErrThreshold}
-	}
-	if th.UntouchedDays <= 0 {
-		return &Error{Func: fn, Arg: "UntouchedDays", Value: fmt.Sprint(th.UntouchedDays), Err: ErrThreshold}
+	for _, v := range []struct {
+		name string
+		days int
+	}{{"StalledDays", th.StalledDays}, {"UntouchedDays", th.UntouchedDays}} {
+		if v.days <= 0 {
+			return &funnel.InputError{Op: op(fn), Name: v.name, Value: strconv.Itoa(v.days), Err: fmt.Errorf("%w: a threshold must be a positive number of days", funnel.ErrOutOfRange)}
+		}
 	}
 	return nil
 }
 
 // PipelineValue is a count of open deals and the sum of their amounts.
 // Deals without an amount are counted in Deals and Unpriced, never read as
-// zero: Deals = Priced + Unpriced, and Amount sums the Priced ones.
+// zero: Deals = Priced + Unpriced, and Amount sums the Priced ones,
+// exactly, rounded to cents (half to even) once at the end.
 type PipelineValue struct {
 	Deals    int             `json:"deals"`
 	Priced   int             `json:"priced"`
@@ -41,6 +46,7 @@ type PipelineValue struct {
 	Amount   decimal.Decimal `json:"amount"`
 }
 
+// add counts a deal and adds its amount, exactly.
 func (v *PipelineValue) add(a decimal.NullDecimal) {
 	v.Deals++
 	if a.Valid {
@@ -62,26 +68,28 @@ type DealHealth struct {
 	StageName string `json:"stage_name,omitempty"`
 	// AgeDays is the time since the deal started ([funnel.Deal.Start]).
 	AgeDays float64 `json:"age_days"`
-	// DaysInStage is the time since the deal entered its current stage
-	// (repeated entries into the same stage are no change), or since it
-	// started when it had no stage yet.
+	// DaysInStage is the time since the deal's current stay began (a
+	// repeated row at the same stage is no change; see
+	// [funnel.Deal.Stays]), or since it started when it had no stage yet.
 	DaysInStage float64 `json:"days_in_stage"`
 	// Touches counts the deal's activities at or before the date;
 	// LastTouch is the latest of them (zero when none) and
-	// DaysSinceTouch the time since it (0 when none).
-	Touches        int       `json:"touches"`
-	LastTouch      time.Time `json:"last_touch,omitzero"`
-	DaysSinceTouch float64   `json:"days_since_touch"`
+	// DaysSinceTouch the time since it (null when none).
+	Touches        int                `json:"touches"`
+	LastTouch      time.Time          `json:"last_touch,omitzero"`
+	DaysSinceTouch funnel.NullFloat64 `json:"days_since_touch"`
 	// TouchGaps is Touches − 1 (0 with fewer than two touches) and
-	// MeanDaysBetweenTouches the mean gap, (last − first) / TouchGaps, 0
-	// when TouchGaps is 0.
-	TouchGaps              int     `json:"touch_gaps"`
-	MeanDaysBetweenTouches float64 `json:"mean_days_between_touches"`
+	// MeanDaysBetweenTouches the mean gap, (last − first) / TouchGaps,
+	// null when TouchGaps is 0.
+	TouchGaps              int                `json:"touch_gaps"`
+	MeanDaysBetweenTouches funnel.NullFloat64 `json:"mean_days_between_touches"`
 	// ExpectedClose is the deal's expected close date (zero when
-	// unknown); DaysPastDue is the time since it when PastDue, else 0.
-	ExpectedClose time.Time           `json:"expected_close,omitzero"`
-	DaysPastDue   float64             `json:"days_past_due"`
-	Amount        decimal.NullDecimal `json:"amount"`
+	// unknown). DaysPastDue is the time since it when PastDue, 0 when it
+	// is known and not past due, and null when it is unknown.
+	ExpectedClose time.Time          `json:"expected_close,omitzero"`
+	DaysPastDue   funnel.NullFloat64 `json:"days_past_due"`
+	// Amount is the deal's own amount, as given.
+	Amount decimal.NullDecimal `json:"amount"`
 
 	// Stalled: DaysInStage >= Thresholds.StalledDays.
 	Stalled bool `json:"stalled"`
@@ -108,9 +116,9 @@ type HealthReport struct {
 	PastDue   int `json:"past_due"`
 	MovedBack int `json:"moved_back"`
 	// TouchGaps pools the gaps between touches of all open deals and
-	// MeanDaysBetweenTouches is their mean, 0 when there are none.
-	TouchGaps              int     `json:"touch_gaps"`
-	MeanDaysBetweenTouches float64 `json:"mean_days_between_touches"`
+	// MeanDaysBetweenTouches is their mean, null when there are none.
+	TouchGaps              int                `json:"touch_gaps"`
+	MeanDaysBetweenTouches funnel.NullFloat64 `json:"mean_days_between_touches"`
 	// Undated counts the deals left out because they cannot be placed in
 	// time: no Created and no timed event, or closed at an unknown time.
 	Undated int `json:"undated"`
@@ -122,22 +130,30 @@ type HealthReport struct {
 //	start <= at  and  not (won or lost at a time <= at)
 //
 // where start is [funnel.Deal.Start] and the close time
-// [funnel.Deal.CloseTime]. Its stage at the date is
-// that of its last timed event at or before the date; activities after the
-// date are ignored. Events and activities without a time are left out. The
-// expected close and the amount are the deal's only (current) values.
+// [funnel.Deal.CloseTime]. Its stage at the date is that of its last
+// timed stay ([funnel.Deal.Stays]) begun at or before the date, and the
+// time in stage runs from the start of that stay: a deal with events at
+// A on day 1, B on day 2 and B again on day 12 (a row written when its
+// amount changed) has been in B for 18 days on day 20, not 8. Activities
+// after the date are ignored. Events and activities without a time are
+// left out. The expected close and the amount are the deal's only
+// (current) values. The pipeline's amount is the exact sum rounded to
+// cents.
 //
 // Flags, with elapsed times in 24-hour days:
 //
-//	stalled    at − entry into current stage >= th.StalledDays
+//	stalled    at − start of the current stay >= th.StalledDays
 //	untouched  no activity by at, or at − last activity >= th.UntouchedDays
 //	past due   expected close known and its calendar day is over by at
-//	moved back an event at or before at at an earlier stage than the one before
+//	moved back a stay begun at or before at at an earlier stage than the one before
 //
-// The deals are validated with [funnel.Deal.Validate] and must have
-// distinct ids. No deals give an empty report. Errors wrap [ErrZeroDate],
-// [ErrThreshold], [ErrDuplicateDeal], or a sentinel of package funnel for an
-// invalid deal or an empty funnel. The deals are not modified.
+// The deals are validated with [funnel.Deal.Validate] (its
+// *[funnel.DealError] comes back with Op "pipeline.Health") and must have
+// distinct ids. No deals give an empty report. Other errors are a
+// *[funnel.InputError] or *[funnel.DealError] wrapping
+// [funnel.ErrZeroDate], [funnel.ErrOutOfRange] (a threshold not positive),
+// [funnel.ErrDuplicateDeal] or [funnel.ErrEmptyFunnel]. The deals are not
+// modified.
 func Health(f funnel.Funnel, deals []funnel.Deal, at time.Time, th Thresholds) (HealthReport, error) {
 	const fn = "Health"
 	if err := checkDate(fn, "at", at); err != nil {
@@ -168,11 +184,12 @@ func Health(f funnel.Funnel, deals []funnel.Deal, at time.Time, th Thresholds) (
 		h.PastDue += b2i(dh.PastDue)
 		h.MovedBack += b2i(dh.MovedBack)
 		h.TouchGaps += dh.TouchGaps
-		gapDays += dh.MeanDaysBetweenTouches * float64(dh.TouchGaps)
+		gapDays += dh.MeanDaysBetweenTouches.Float64 * float64(dh.TouchGaps)
 	}
 	if h.TouchGaps > 0 {
-		h.MeanDaysBetweenTouches = gapDays / float64(h.TouchGaps)
+		h.MeanDaysBetweenTouches = funnel.Some(gapDays / float64(h.TouchGaps))
 	}
+	h.Pipeline.Amount = dec.Cents(h.Pipeline.Amount)
 	return h, nil
 }
 
@@ -204,20 +221,22 @@ func dealHealth(f funnel.Funnel, tl timeline, at time.Time, th Thresholds) DealH
 	dh.Touches = len(touches)
 	if n := len(touches); n > 0 {
 		dh.LastTouch = touches[n-1]
-		dh.DaysSinceTouch = span.Days(at, dh.LastTouch)
-		dh.Untouched = dh.DaysSinceTouch >= float64(th.UntouchedDays)
+		since := span.Days(at, dh.LastTouch)
+		dh.DaysSinceTouch = funnel.Some(since)
+		dh.Untouched = since >= float64(th.UntouchedDays)
 		if n > 1 {
 			dh.TouchGaps = n - 1
-			dh.MeanDaysBetweenTouches = span.Days(touches[n-1], touches[0]) / float64(n-1)
+			dh.MeanDaysBetweenTouches = funnel.Some(span.Days(touches[n-1], touches[0]) / float64(n-1))
 		}
 	} else {
 		dh.Untouched = true
 	}
 	if ec := d.ExpectedClose; !ec.IsZero() {
+		dh.DaysPastDue = funnel.Some(0)
 		y, m, dd := ec.Date()
 		if next := time.Date(y, m, dd+1, 0, 0, 0, 0, ec.Location()); !at.Before(next) {
 			dh.PastDue = true
-			dh.DaysPastDue = span.Days(at, ec)
+			dh.DaysPastDue = funnel.Some(span.Days(at, ec))
 		}
 	}
 	return dh
@@ -255,17 +274,18 @@ const MaxLiveDays = 100_000
 // of a day is not live on it. By Little's law the mean is about the arrival
 // rate of deals per day times their mean days open.
 //
-// It returns an error wrapping [ErrZeroDate], [ErrDateOrder] (to before
-// from), [ErrEmptyRange] (to equal to from), funnel.ErrOutOfRange for a
-// range longer than [MaxLiveDays], [ErrDuplicateDeal] or a sentinel of
-// package funnel for an invalid deal. The deals are not modified.
+// It returns a *[funnel.InputError] with Op "pipeline.LiveByDay" wrapping
+// [funnel.ErrZeroDate], [funnel.ErrDateOrder] (to not after from) or
+// [funnel.ErrOutOfRange] for a range longer than [MaxLiveDays], a
+// *[funnel.DealError] wrapping [funnel.ErrDuplicateDeal], or an invalid
+// deal's *[funnel.DealError] with that Op. The deals are not modified.
 func LiveByDay(f funnel.Funnel, deals []funnel.Deal, from, to time.Time) (Live, error) {
 	const fn = "LiveByDay"
-	if err := checkRange(fn, from, to); err != nil {
+	if err := checkRange(fn, "from", "to", from, to); err != nil {
 		return Live{}, err
 	}
 	if last := from.AddDate(0, 0, MaxLiveDays); to.After(last) {
-		return Live{}, &Error{Func: fn, Arg: "to", Value: dateString(to), Err: fmt.Errorf("%w: more than %d days after from %s", funnel.ErrOutOfRange, MaxLiveDays, dateString(from))}
+		return Live{}, &funnel.InputError{Op: op(fn), Name: "to", Value: dateString(to), Err: fmt.Errorf("%w: more than %d days after from %s", funnel.ErrOutOfRange, MaxLiveDays, dateString(from))}
 	}
 	if err := checkDeals(fn, f, deals); err != nil {
 		return Live{}, err
@@ -341,20 +361,20 @@ func firstNotBefore(ts []time.Time, t time.Time) int {
 	return lo
 }
 
-// Period lists what happened to the deals in the period (from, to]: an
+// Movement lists what happened to the deals in the period (from, to]: an
 // event at exactly from belongs to the state at from, as in [Waterfall].
 // Each list holds deal ids in input order.
-type Period struct {
+type Movement struct {
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
 	// Created: deals that started in the period.
 	Created []string `json:"created"`
-	// Advanced: deals with at least one event in the period at a later
-	// stage than the event before it (a deal's first event is an entry,
-	// not an advance; a move into the last stage is an advance).
+	// Advanced: deals with at least one stay begun in the period at a
+	// later stage than the stay before it (a deal's first stay is an
+	// entry, not an advance; a move into the last stage is an advance).
 	Advanced []string `json:"advanced"`
-	// MovedBack: deals with at least one event in the period at an
-	// earlier stage than the event before it.
+	// MovedBack: deals with at least one stay begun in the period at an
+	// earlier stage than the stay before it.
 	MovedBack []string `json:"moved_back"`
 	// Won and Lost: deals that closed in the period.
 	Won  []string `json:"won"`
@@ -365,21 +385,24 @@ type Period struct {
 }
 
 // PeriodSummary lists the deals created, advanced, moved back, won and lost
-// in the period (from, to]. Events without a time are left out, so the
-// "event before" an event is the previous timed one.
+// in the period (from, to]. Moves are read between stays
+// ([funnel.Deal.Stays]); stays without a time are left out, so the "stay
+// before" a stay is the previous timed one.
 //
-// It returns an error wrapping [ErrZeroDate], [ErrDateOrder],
-// [ErrEmptyRange], [ErrDuplicateDeal] or a sentinel of package funnel for
-// an invalid deal. No deals give empty lists. The deals are not modified.
-func PeriodSummary(f funnel.Funnel, deals []funnel.Deal, from, to time.Time) (Period, error) {
+// It returns a *[funnel.InputError] with Op "pipeline.PeriodSummary"
+// wrapping [funnel.ErrZeroDate] or [funnel.ErrDateOrder] (to not after
+// from), a *[funnel.DealError] wrapping [funnel.ErrDuplicateDeal], or an
+// invalid deal's *[funnel.DealError] with that Op. No deals give empty
+// lists. The deals are not modified.
+func PeriodSummary(f funnel.Funnel, deals []funnel.Deal, from, to time.Time) (Movement, error) {
 	const fn = "PeriodSummary"
-	if err := checkRange(fn, from, to); err != nil {
-		return Period{}, err
+	if err := checkRange(fn, "from", "to", from, to); err != nil {
+		return Movement{}, err
 	}
 	if err := checkDeals(fn, f, deals); err != nil {
-		return Period{}, err
+		return Movement{}, err
 	}
-	p := Period{From: from, To: to, Created: []string{}, Advanced: []string{}, MovedBack: []string{}, Won: []string{}, Lost: []string{}}
+	p := Movement{From: from, To: to, Created: []string{}, Advanced: []string{}, MovedBack: []string{}, Won: []string{}, Lost: []string{}}
 	in := func(t time.Time) bool { return t.After(from) && !t.After(to) }
 	for i := range deals {
 		tl, ok := place(&deals[i])

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +37,8 @@ var approx = cmpopts.EquateApprox(0, 1e-9)
 //	pipeline 5 deals: 100 + 50 + 30 + 40 = 220 priced (4), B unpriced.
 //	stalled B C E = 3, untouched B C = 2, past due B = 1, moved back C G = 2.
 //	touch gaps pooled: A 2 gaps over 50 days, E 1 of 37: 87/3 = 29.
+//	C and E have no expected close: days past due null; A and G are not
+//	yet due: 0. C has no touch: days since touch and between touches null.
 func TestHealthHandWorked(t *testing.T) {
 	deals := handDeals()
 	before := cloneDeals(deals)
@@ -48,20 +51,20 @@ func TestHealthHandWorked(t *testing.T) {
 		At: day(60),
 		Deals: []DealHealth{
 			{ID: "A", Owner: "ann", Stage: proposal, StageName: "Proposal", AgeDays: 60, DaysInStage: 10,
-				Touches: 3, LastTouch: day(55), DaysSinceTouch: 5, TouchGaps: 2, MeanDaysBetweenTouches: 25,
-				ExpectedClose: day(70), Amount: amt("100")},
+				Touches: 3, LastTouch: day(55), DaysSinceTouch: funnel.Some(5), TouchGaps: 2, MeanDaysBetweenTouches: funnel.Some(25),
+				ExpectedClose: day(70), DaysPastDue: funnel.Some(0), Amount: amt("100")},
 			{ID: "B", Owner: "bob", Stage: qualified, StageName: "Qualified", AgeDays: 55, DaysInStage: 40,
-				Touches: 1, LastTouch: day(30), DaysSinceTouch: 30,
-				ExpectedClose: day(45), DaysPastDue: 15,
+				Touches: 1, LastTouch: day(30), DaysSinceTouch: funnel.Some(30),
+				ExpectedClose: day(45), DaysPastDue: funnel.Some(15),
 				Stalled: true, Untouched: true, PastDue: true},
 			{ID: "C", Owner: "ann", Stage: qualified, StageName: "Qualified", AgeDays: 50, DaysInStage: 20,
 				Amount: amt("50"), Stalled: true, Untouched: true, MovedBack: true},
 			{ID: "E", Owner: "ann", Stage: lead, StageName: "Lead", AgeDays: 40, DaysInStage: 40,
-				Touches: 2, LastTouch: day(58), DaysSinceTouch: 2, TouchGaps: 1, MeanDaysBetweenTouches: 37,
+				Touches: 2, LastTouch: day(58), DaysSinceTouch: funnel.Some(2), TouchGaps: 1, MeanDaysBetweenTouches: funnel.Some(37),
 				Amount: amt("30"), Stalled: true},
 			{ID: "G", Owner: "bob", Stage: lead, StageName: "Lead", AgeDays: 20, DaysInStage: 2,
-				Touches: 1, LastTouch: day(59), DaysSinceTouch: 1,
-				ExpectedClose: day(60), Amount: amt("40"), MovedBack: true},
+				Touches: 1, LastTouch: day(59), DaysSinceTouch: funnel.Some(1),
+				ExpectedClose: day(60), DaysPastDue: funnel.Some(0), Amount: amt("40"), MovedBack: true},
 		},
 		Pipeline:               PipelineValue{Deals: 5, Priced: 4, Unpriced: 1, Amount: decimal.RequireFromString("220")},
 		Stalled:                3,
@@ -69,7 +72,7 @@ func TestHealthHandWorked(t *testing.T) {
 		PastDue:                1,
 		MovedBack:              2,
 		TouchGaps:              3,
-		MeanDaysBetweenTouches: 29,
+		MeanDaysBetweenTouches: funnel.Some(29),
 	}
 	if diff := cmp.Diff(want, got, approx); diff != "" {
 		t.Errorf("Health(day 60) mismatch (-want +got):\n%s", diff)
@@ -195,7 +198,7 @@ func TestPeriodSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Period{From: day(50), To: day(70), Created: []string{"F"}, Advanced: []string{"D", "G"},
+	want := Movement{From: day(50), To: day(70), Created: []string{"F"}, Advanced: []string{"D", "G"},
 		MovedBack: []string{"G"}, Won: []string{"D"}, Lost: []string{"E"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("PeriodSummary mismatch (-want +got):\n%s", diff)
@@ -208,64 +211,42 @@ func TestBadInput(t *testing.T) {
 	th := Thresholds{StalledDays: 14, UntouchedDays: 7}
 	dup := append(handDeals(), funnel.Deal{ID: "A", Created: day(0), Events: []funnel.Event{ev(lead, 0)}})
 	badStage := []funnel.Deal{{ID: "x", Created: day(0), Events: []funnel.Event{{Stage: 9, At: day(0)}}}}
+	waterfall := func(from, to int, opt WaterfallOptions) func() error {
+		return func() error { _, err := Waterfall(testFunnel, handDeals(), day(from), day(to), opt); return err }
+	}
 	tests := []struct {
 		name string
 		call func() error
 		want error
 	}{
-		{"health zero date", func() error { _, err := Health(testFunnel, handDeals(), time.Time{}, th); return err }, ErrZeroDate},
+		{"health zero date", func() error { _, err := Health(testFunnel, handDeals(), time.Time{}, th); return err }, funnel.ErrZeroDate},
 		{"health stalled 0", func() error {
 			_, err := Health(testFunnel, handDeals(), day(1), Thresholds{StalledDays: 0, UntouchedDays: 7})
 			return err
-		}, ErrThreshold},
+		}, funnel.ErrOutOfRange},
 		{"health untouched -3", func() error {
 			_, err := Health(testFunnel, handDeals(), day(1), Thresholds{StalledDays: 1, UntouchedDays: -3})
 			return err
-		}, ErrThreshold},
-		{"health duplicate id", func() error { _, err := Health(testFunnel, dup, day(1), th); return err }, ErrDuplicateDeal},
+		}, funnel.ErrOutOfRange},
+		{"health duplicate id", func() error { _, err := Health(testFunnel, dup, day(1), th); return err }, funnel.ErrDuplicateDeal},
 		{"health unknown stage", func() error { _, err := Health(testFunnel, badStage, day(1), th); return err }, funnel.ErrUnknownStage},
 		{"health empty funnel", func() error { _, err := Health(funnel.Funnel{}, nil, day(1), th); return err }, funnel.ErrEmptyFunnel},
-		{"live reversed", func() error { _, err := LiveByDay(testFunnel, handDeals(), day(5), day(1)); return err }, ErrDateOrder},
-		{"live zero-length", func() error { _, err := LiveByDay(testFunnel, handDeals(), day(5), day(5)); return err }, ErrEmptyRange},
-		{"live zero from", func() error { _, err := LiveByDay(testFunnel, handDeals(), time.Time{}, day(5)); return err }, ErrZeroDate},
-		{"period reversed", func() error { _, err := PeriodSummary(testFunnel, handDeals(), day(5), day(1)); return err }, ErrDateOrder},
-		{"period zero-length", func() error { _, err := PeriodSummary(testFunnel, handDeals(), day(5), day(5)); return err }, ErrEmptyRange},
-		{"waterfall reversed", func() error {
-			_, err := Waterfall(testFunnel, handDeals(), day(60), day(30), WaterfallOptions{})
-			return err
-		}, ErrDateOrder},
-		{"waterfall zero-length", func() error {
-			_, err := Waterfall(testFunnel, handDeals(), day(30), day(30), WaterfallOptions{})
-			return err
-		}, ErrEmptyRange},
-		{"waterfall window reversed", func() error {
-			_, err := Waterfall(testFunnel, handDeals(), day(30), day(60), WaterfallOptions{CloseFrom: day(90), CloseTo: day(60)})
-			return err
-		}, ErrDateOrder},
-		{"waterfall window half set", func() error {
-			_, err := Waterfall(testFunnel, handDeals(), day(30), day(60), WaterfallOptions{CloseFrom: day(90)})
-			return err
-		}, ErrZeroDate},
-		{"waterfall snapshot unknown id", func() error {
-			_, err := Waterfall(testFunnel, handDeals(), day(30), day(60), WaterfallOptions{Before: map[string]Snapshot{"nope": {}}})
-			return err
-		}, ErrSnapshot},
-		{"waterfall snapshot before start", func() error {
-			// F starts at 70, after from = 30.
-			_, err := Waterfall(testFunnel, handDeals(), day(30), day(80), WaterfallOptions{Before: map[string]Snapshot{"F": {}}})
-			return err
-		}, ErrSnapshot},
-		{"waterfall snapshot negative amount", func() error {
-			_, err := Waterfall(testFunnel, handDeals(), day(30), day(60), WaterfallOptions{Before: map[string]Snapshot{"A": {Amount: amt("-1")}}})
-			return err
-		}, ErrSnapshot},
-		{"attribute no deal has", func() error { _, err := AttributeEffect(testFunnel, handDeals(), "color"); return err }, ErrNoAttribute},
-		{"attribute no deals", func() error { _, err := AttributeEffect(testFunnel, nil, "source"); return err }, ErrNoAttribute},
-		{"attribute no deal with a stage", func() error {
-			_, err := AttributeEffect(testFunnel, []funnel.Deal{{ID: "x", Source: "web", Outcome: funnel.Lost}}, funnel.AttrSource)
-			return err
-		}, ErrNoAttribute},
-		{"activity duplicate id", func() error { _, err := Activity(testFunnel, dup); return err }, ErrDuplicateDeal},
+		{"live reversed", func() error { _, err := LiveByDay(testFunnel, handDeals(), day(5), day(1)); return err }, funnel.ErrDateOrder},
+		{"live zero-length", func() error { _, err := LiveByDay(testFunnel, handDeals(), day(5), day(5)); return err }, funnel.ErrDateOrder},
+		{"live zero from", func() error { _, err := LiveByDay(testFunnel, handDeals(), time.Time{}, day(5)); return err }, funnel.ErrZeroDate},
+		{"period reversed", func() error { _, err := PeriodSummary(testFunnel, handDeals(), day(5), day(1)); return err }, funnel.ErrDateOrder},
+		{"period zero-length", func() error { _, err := PeriodSummary(testFunnel, handDeals(), day(5), day(5)); return err }, funnel.ErrDateOrder},
+		{"waterfall reversed", waterfall(60, 30, WaterfallOptions{}), funnel.ErrDateOrder},
+		{"waterfall zero-length", waterfall(30, 30, WaterfallOptions{}), funnel.ErrDateOrder},
+		{"waterfall window reversed", waterfall(30, 60, WaterfallOptions{CloseFrom: day(90), CloseTo: day(60)}), funnel.ErrDateOrder},
+		{"waterfall window half set", waterfall(30, 60, WaterfallOptions{CloseFrom: day(90)}), funnel.ErrZeroDate},
+		{"waterfall prior state of an unknown id", waterfall(30, 60, WaterfallOptions{Before: map[string]PriorState{"nope": {}}}), ErrPriorState},
+		// F starts at 70, after from = 30.
+		{"waterfall prior state before start", waterfall(30, 80, WaterfallOptions{Before: map[string]PriorState{"F": {}}}), ErrPriorState},
+		{"waterfall prior state negative amount", waterfall(30, 60, WaterfallOptions{Before: map[string]PriorState{"A": {Amount: amt("-1")}}}), funnel.ErrNegativeAmount},
+		{"waterfall prior state amount out of range", waterfall(30, 60, WaterfallOptions{Before: map[string]PriorState{"A": {Amount: amt("1e-40")}}}), funnel.ErrOutOfRange},
+		{"waterfall prior state outcome", waterfall(30, 60, WaterfallOptions{Before: map[string]PriorState{"A": {Outcome: 7}}}), funnel.ErrOutOfRange},
+		{"activity duplicate id", func() error { _, err := Activity(testFunnel, dup); return err }, funnel.ErrDuplicateDeal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,15 +254,125 @@ func TestBadInput(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("error = %v, want one wrapping %v", err, tt.want)
 			}
-			if msg := err.Error(); msg == "" || msg == tt.want.Error() {
-				t.Errorf("error %q does not say where", msg)
+			if msg := err.Error(); !strings.HasPrefix(msg, "pipeline.") || strings.Count(msg, "pipeline") != 1 {
+				t.Errorf("error %q does not start with its one pipeline Op", msg)
 			}
 		})
 	}
 }
 
+// TestErrorText walks the package's nested failures: each reads with one
+// package prefix and names its thing once, and errors.Is and errors.As
+// find the sentinel and the typed error with the function's Op.
+func TestErrorText(t *testing.T) {
+	th := Thresholds{StalledDays: 14, UntouchedDays: 7}
+	badStage := []funnel.Deal{{ID: "x", Created: day(0), Events: []funnel.Event{{Stage: 9, At: day(0)}}}}
+	dup := append(handDeals(), funnel.Deal{ID: "A", Created: day(0), Events: []funnel.Event{ev(lead, 0)}})
+	tests := []struct {
+		name string
+		call func() error
+		text string
+		is   error
+		as   any // a pointer to the typed error expected
+		op   func(any) string
+	}{
+		{"invalid deal", func() error { _, err := Health(testFunnel, badStage, day(1), th); return err },
+			`pipeline.Health: deal "x": event 0: unknown stage: index 9`, funnel.ErrUnknownStage, new(*funnel.DealError), dealOp},
+		{"duplicate deal", func() error { _, err := Activity(testFunnel, dup); return err },
+			`pipeline.Activity: deal "A": duplicate deal id: deals[0] and deals[7]`, funnel.ErrDuplicateDeal, new(*funnel.DealError), dealOp},
+		{"threshold", func() error {
+			_, err := Health(testFunnel, nil, day(1), Thresholds{StalledDays: 0, UntouchedDays: 7})
+			return err
+		}, `pipeline.Health: StalledDays = 0: value out of range: a threshold must be a positive number of days`, funnel.ErrOutOfRange, new(*funnel.InputError), inputOp},
+		{"zero date", func() error { _, err := Health(testFunnel, nil, time.Time{}, th); return err },
+			`pipeline.Health: at: zero date`, funnel.ErrZeroDate, new(*funnel.InputError), inputOp},
+		{"empty range", func() error { _, err := PeriodSummary(testFunnel, nil, day(5), day(5)); return err },
+			`pipeline.PeriodSummary: to = 2025-01-06T00:00:00Z: dates out of order: not after from 2025-01-06T00:00:00Z`, funnel.ErrDateOrder, new(*funnel.InputError), inputOp},
+		{"window", func() error {
+			_, err := Waterfall(testFunnel, nil, day(0), day(5), WaterfallOptions{CloseFrom: day(9), CloseTo: day(8)})
+			return err
+		}, `pipeline.Waterfall: CloseTo = 2025-01-09T00:00:00Z: dates out of order: not after CloseFrom 2025-01-10T00:00:00Z`, funnel.ErrDateOrder, new(*funnel.InputError), inputOp},
+		{"prior state", func() error {
+			_, err := Waterfall(testFunnel, handDeals(), day(30), day(60), WaterfallOptions{Before: map[string]PriorState{"nope": {}}})
+			return err
+		}, `pipeline.Waterfall: Before["nope"]: prior state does not match the deals: no deal with this id`, ErrPriorState, new(*funnel.InputError), inputOp},
+		{"prior amount", func() error {
+			_, err := Waterfall(testFunnel, handDeals(), day(30), day(60), WaterfallOptions{Before: map[string]PriorState{"A": {Amount: amt("-1")}}})
+			return err
+		}, `pipeline.Waterfall: Before["A"].Amount: negative amount: -1`, funnel.ErrNegativeAmount, new(*funnel.InputError), inputOp},
+		{"attribute", func() error { _, err := AttributeEffect(testFunnel, funnel.NewTally(testFunnel, "color")); return err },
+			`pipeline.AttributeEffect: tally = by "color": no data: no closed deal with a value and a stage (0 open, 0 lost before any stage, 0 without a value)`, funnel.ErrNoData, new(*funnel.InputError), inputOp},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if diff := cmp.Diff(tt.text, err.Error()); diff != "" {
+				t.Errorf("error text mismatch (-want +got):\n%s", diff)
+			}
+			if !errors.Is(err, tt.is) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tt.is)
+			}
+			if !errors.As(err, tt.as) {
+				t.Fatalf("errors.As(%T, %T) = false", err, tt.as)
+			}
+			if op, want := tt.op(tt.as), "pipeline."+strings.SplitN(strings.TrimPrefix(tt.text, "pipeline."), ":", 2)[0]; op != want {
+				t.Errorf("Op = %q, want %q", op, want)
+			}
+		})
+	}
+}
+
+func dealOp(p any) string  { return (*p.(**funnel.DealError)).Op }
+func inputOp(p any) string { return (*p.(**funnel.InputError)).Op }
+
+// TestHealthStays: consecutive events at one stage are one stay, as
+// Salesforce writes a history row at each amount change, and the time in
+// stage runs from the stay's start. On day 20, with StalledDays 14:
+//
+//	Lead 1, Qualified 2, Qualified 12: one stay in Qualified since day 2,
+//	  20 − 2 = 18 days (not 8), stalled; the repeated row is not a move.
+//	Lead 1, Qualified 2, Lead (no time), Qualified 12: the deal left
+//	  Qualified in between, so its stay began on day 12: 8 days, not
+//	  stalled. The move back has no time, so it is not flagged.
+func TestHealthStays(t *testing.T) {
+	tests := []struct {
+		name   string
+		events []funnel.Event
+		want   DealHealth
+	}{
+		{"repeated row", []funnel.Event{ev(lead, 1), ev(qualified, 2), ev(qualified, 12)},
+			DealHealth{ID: "s", Stage: qualified, StageName: "Qualified", AgeDays: 19, DaysInStage: 18, Stalled: true, Untouched: true}},
+		{"left and came back", []funnel.Event{ev(lead, 1), ev(qualified, 2), {Stage: lead}, ev(qualified, 12)},
+			DealHealth{ID: "s", Stage: qualified, StageName: "Qualified", AgeDays: 19, DaysInStage: 8, Untouched: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			deals := []funnel.Deal{{ID: "s", Created: day(1), Events: tt.events}}
+			h, err := Health(testFunnel, deals, day(20), Thresholds{StalledDays: 14, UntouchedDays: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]DealHealth{tt.want}, h.Deals, approx); diff != "" {
+				t.Errorf("Health(%s, day 20) mismatch (-want +got):\n%s", tt.name, diff)
+			}
+		})
+	}
+	// The repeated row is neither an advance nor a move back.
+	deals := []funnel.Deal{{ID: "s", Created: day(1), Events: tests[0].events}}
+	m, err := PeriodSummary(testFunnel, deals, day(10), day(20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Advanced) != 0 || len(m.MovedBack) != 0 {
+		t.Errorf("PeriodSummary(day 10, day 20) = advanced %v, moved back %v; want none (the day-12 row is not a move)", m.Advanced, m.MovedBack)
+	}
+}
+
 // TestInputsUnchanged runs the functions not covered elsewhere on the
-// fixture and checks that neither the deals nor the snapshots changed.
+// fixture and checks that neither the deals nor the prior states changed.
 func TestInputsUnchanged(t *testing.T) {
 	deals := handDeals()
 	before := cloneDeals(deals)
@@ -292,14 +383,14 @@ func TestInputsUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkUnchanged(t, before, deals)
-	wd, snaps := windowDeals(), windowSnapshots()
-	wdBefore, snapsBefore := cloneDeals(wd), windowSnapshots()
-	if _, err := Waterfall(testFunnel, wd, day(50), day(70), WaterfallOptions{CloseFrom: day(60), CloseTo: day(90), Before: snaps}); err != nil {
+	wd, prior := windowDeals(), windowPriorStates()
+	wdBefore, priorBefore := cloneDeals(wd), windowPriorStates()
+	if _, err := Waterfall(testFunnel, wd, day(50), day(70), WaterfallOptions{CloseFrom: day(60), CloseTo: day(90), Before: prior}); err != nil {
 		t.Fatal(err)
 	}
 	checkUnchanged(t, wdBefore, wd)
-	if diff := cmp.Diff(snapsBefore, snaps); diff != "" {
-		t.Errorf("snapshots modified (-before +after):\n%s", diff)
+	if diff := cmp.Diff(priorBefore, prior); diff != "" {
+		t.Errorf("prior states modified (-before +after):\n%s", diff)
 	}
 }
 
@@ -346,7 +437,7 @@ func TestOldDates(t *testing.T) {
 	d := h.Deals[0]
 	// Age, days in stage and days past due all run from 1600-01-01; the
 	// two touches are the whole span apart.
-	got := []float64{d.AgeDays, d.DaysInStage, d.DaysPastDue, d.MeanDaysBetweenTouches}
+	got := []float64{d.AgeDays, d.DaysInStage, d.DaysPastDue.Float64, d.MeanDaysBetweenTouches.Float64}
 	if diff := cmp.Diff([]float64{span, span, span, span}, got, approx); diff != "" {
 		t.Errorf("Health figures over 425 years mismatch (-want +got):\n%s", diff)
 	}
@@ -357,7 +448,7 @@ func TestOldDates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := a.Deals[0].DaysToFirstTouch; math.Abs(got-span) > 1e-9 {
+	if got := a.Deals[0].DaysToFirstTouch; !got.Valid || math.Abs(got.Float64-span) > 1e-9 {
 		t.Errorf("DaysToFirstTouch = %v, want %v", got, span)
 	}
 }

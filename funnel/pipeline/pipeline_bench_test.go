@@ -65,10 +65,10 @@ func BenchmarkActivity(b *testing.B) {
 }
 
 func BenchmarkAttributeEffect(b *testing.B) {
-	deals := benchDeals()
+	tally := tallyOf(b, testFunnel, funnel.AttrSource, benchDeals())
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := AttributeEffect(testFunnel, deals, funnel.AttrSource); err != nil {
+		if _, err := AttributeEffect(testFunnel, tally); err != nil {
 			b.Fatal(err)
 		}
 	}

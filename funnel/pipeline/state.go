@@ -11,16 +11,18 @@ import (
 // its timed stage events. It reads the deal and never changes it.
 type timeline struct {
 	d      *funnel.Deal
-	start  time.Time // Deal.Start
-	closed time.Time // when won or lost; zero while open
-	events []funnel.Event
+	start  time.Time      // Deal.Start
+	closed time.Time      // when won or lost; zero while open
+	events []funnel.Event // timed stays, in time order
 }
 
 // place returns the deal's timeline, and false when the deal cannot be
 // placed in time: its start is unknown, or it is closed and the time of
 // closing is unknown ([funnel.Deal.CloseTime]: Closed, or for a won deal
-// the time of its event at the last stage). Events without a time are left
-// out.
+// the time of its event at the last stage). The events are the deal's
+// stays ([funnel.Deal.Stays]: a run of events at one stage, as an export
+// writes at each amount change, is one stay that began with the first),
+// less those without a time.
 func place(d *funnel.Deal) (timeline, bool) {
 	tl := timeline{d: d, start: d.Start()}
 	if tl.start.IsZero() {
@@ -30,8 +32,9 @@ func place(d *funnel.Deal) (timeline, bool) {
 	if d.Outcome != funnel.Open && tl.closed.IsZero() {
 		return tl, false
 	}
-	tl.events = make([]funnel.Event, 0, len(d.Events))
-	for _, e := range d.Events {
+	stays := d.Stays()
+	tl.events = make([]funnel.Event, 0, len(stays))
+	for _, e := range stays {
 		if !e.At.IsZero() {
 			tl.events = append(tl.events, e)
 		}
@@ -51,7 +54,7 @@ func (tl timeline) closedBy(t time.Time) bool {
 // and not closed by t.
 func (tl timeline) openAt(t time.Time) bool { return tl.startedBy(t) && !tl.closedBy(t) }
 
-// eventsBy returns the number of timed events at or before t.
+// eventsBy returns the number of timed stays begun at or before t.
 func (tl timeline) eventsBy(t time.Time) int {
 	n, _ := slices.BinarySearchFunc(tl.events, t, func(e funnel.Event, t time.Time) int {
 		if e.At.After(t) {
@@ -63,20 +66,15 @@ func (tl timeline) eventsBy(t time.Time) int {
 }
 
 // stageAt returns the deal's stage at t, which is the stage of its last
-// timed event at or before t, and when it entered that stage: the first of
-// the run of events at that stage that ends with the last one, so a
-// repeated entry into the same stage is not a stage change. With no event
-// by t the stage is -1 and the entry time is the start.
+// timed stay begun at or before t, and when that stay began, so a
+// repeated row at the same stage is not a stage change. With no stay by t
+// the stage is -1 and the entry time is the start.
 func (tl timeline) stageAt(t time.Time) (stage int, since time.Time) {
 	n := tl.eventsBy(t)
 	if n == 0 {
 		return -1, tl.start
 	}
-	i := n - 1
-	for i > 0 && tl.events[i-1].Stage == tl.events[n-1].Stage {
-		i--
-	}
-	return tl.events[n-1].Stage, tl.events[i].At
+	return tl.events[n-1].Stage, tl.events[n-1].At
 }
 
 // movedBackBy reports whether the deal moved to an earlier stage at or

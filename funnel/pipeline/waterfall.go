@@ -4,25 +4,28 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/dec"
 	"github.com/shopspring/decimal"
 )
 
-// Snapshot is what a caller knew of one deal at the start of a waterfall,
-// from an earlier export: its outcome, amount and expected close then. The
-// [funnel.Deal] model holds one amount and one expected close (today's), so
-// amount changes, close dates moved in or out of a window and reopened
-// deals can only be seen against a snapshot; see [Waterfall].
-type Snapshot struct {
+// PriorState is what a caller knew of one deal at the start of a
+// waterfall, from an earlier export: its outcome, amount and expected
+// close then. The [funnel.Deal] model holds one amount and one expected
+// close (today's), so amount changes, close dates moved in or out of a
+// window and reopened deals can only be seen against a prior state; see
+// [Waterfall].
+type PriorState struct {
 	Outcome       funnel.Outcome      `json:"outcome"`
 	Amount        decimal.NullDecimal `json:"amount"`
 	ExpectedClose time.Time           `json:"expected_close,omitzero"`
 }
 
 // WaterfallOptions are the optional inputs of [Waterfall]. The zero value
-// means no close window and no snapshots.
+// means no close window and no prior states.
 type WaterfallOptions struct {
 	// CloseFrom and CloseTo, when both set, restrict the pipeline to deals
 	// whose expected close falls in [CloseFrom, CloseTo), such as this
@@ -30,17 +33,18 @@ type WaterfallOptions struct {
 	// it. Both zero means every open deal is in the pipeline.
 	CloseFrom time.Time `json:"close_from,omitzero"`
 	CloseTo   time.Time `json:"close_to,omitzero"`
-	// Before maps a deal id to its state at From. A deal with a snapshot
-	// is taken as the snapshot says at From (open when its Outcome is
-	// Open, with its Amount and ExpectedClose); a deal without one is
+	// Before maps a deal id to its state at From. A deal with a prior
+	// state is taken as it says at From (open when its Outcome is Open,
+	// with its Amount and ExpectedClose); a deal without one is
 	// reconstructed from its history with today's amount and expected
-	// close. Nil means no snapshots.
-	Before map[string]Snapshot `json:"before,omitempty"`
+	// close. Nil means no prior states.
+	Before map[string]PriorState `json:"before,omitempty"`
 }
 
 // Bucket is one step of a waterfall: how many deals moved through it,
 // their ids in input order and the money they moved, always >= 0 except in
-// the amount-change bucket, whose Amount is signed.
+// the amount-change bucket, whose Amount is signed. Amount is the exact
+// sum rounded to cents (half to even).
 type Bucket struct {
 	Deals  int             `json:"deals"`
 	Amount decimal.Decimal `json:"amount"`
@@ -54,14 +58,23 @@ func (b *Bucket) add(id string, a decimal.Decimal) {
 }
 
 // WaterfallReport is the movement of the open pipeline between two dates.
-// It balances, in deals and in money:
+// It balances, in deals and in money, exactly on the figures it reports:
 //
 //	End.Deals  = Start.Deals + Created + Reopened + PulledIn − Won − Lost − PushedOut
-//	End.Amount = Start.Amount + Created + Reopened + PulledIn − Won − Lost − PushedOut + AmountChange
+//	End.Amount = Start.Amount + Created + Reopened + PulledIn − Won − Lost − PushedOut + AmountChange + Rounding
 //
 // where the buckets stand for their Deals in the first line and their
 // Amount in the second; [WaterfallReport.Net] sums them. AmountChange moves
 // money only: its Deals counts the deals whose amount changed.
+//
+// Money is summed exactly and each reported amount (Start, End and every
+// bucket) is that exact sum rounded to cents, half to even. The exact sums
+// balance without a remainder; the rounded ones do too whenever every
+// amount is in whole cents, as CRM amounts are, and Rounding is then 0.
+// With amounts finer than a cent (converted currencies, say) the rounded
+// figures may miss by a few cents, and Rounding holds that difference, at
+// most 4 cents (nine figures each off by at most half a cent), rather than
+// hiding it in a bucket that did not move it.
 type WaterfallReport struct {
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
@@ -86,6 +99,10 @@ type WaterfallReport struct {
 	// started and closed inside the period, with their amount at To: they
 	// are in neither Start nor End.
 	CreatedAndClosed Bucket `json:"created_and_closed"`
+	// Rounding is what rounding to cents left over: End.Amount minus
+	// Start.Amount and the buckets' net. It is 0 when every amount is in
+	// whole cents.
+	Rounding decimal.Decimal `json:"rounding"`
 	// NoExpectedClose counts the deals open at To left out of a windowed
 	// pipeline because they have no expected close; 0 without a window.
 	NoExpectedClose int `json:"no_expected_close"`
@@ -94,13 +111,13 @@ type WaterfallReport struct {
 	Undated int `json:"undated"`
 }
 
-// Net returns the signed sum of the buckets in deals and in money, so that
-// Start + Net = End.
+// Net returns the signed sum of the buckets in deals and in money (with
+// the Rounding remainder), so that Start + Net = End exactly.
 func (w WaterfallReport) Net() (deals int, amount decimal.Decimal) {
 	deals = w.Created.Deals + w.Reopened.Deals + w.PulledIn.Deals - w.Won.Deals - w.Lost.Deals - w.PushedOut.Deals
 	amount = w.Created.Amount.Add(w.Reopened.Amount).Add(w.PulledIn.Amount).
 		Sub(w.Won.Amount).Sub(w.Lost.Amount).Sub(w.PushedOut.Amount).
-		Add(w.AmountChange.Amount)
+		Add(w.AmountChange.Amount).Add(w.Rounding)
 	return deals, amount
 }
 
@@ -118,7 +135,7 @@ func (w WaterfallReport) Net() (deals int, amount decimal.Decimal) {
 //	in at from, out at to:  Won if won by to, else Lost if lost by to,
 //	                        else PushedOut (still open, expected close now outside the window)
 //	out at from, in at to:  Created if it started after from,
-//	                        else Reopened if a snapshot shows it closed at from,
+//	                        else Reopened if a prior state shows it closed at from,
 //	                        else PulledIn (open at from, expected close then outside the window)
 //	out at from, out at to: nothing; listed in CreatedAndClosed when it started and closed in the period
 //
@@ -130,41 +147,34 @@ func (w WaterfallReport) Net() (deals int, amount decimal.Decimal) {
 // one final outcome per deal. Without opt.Before, the amount and the
 // expected close at from are today's, so AmountChange, PulledIn and
 // PushedOut are always empty and no deal can be seen reopened (a reopened
-// deal's loss is not in its history); with snapshots, those buckets show
-// what changed against them. The figures at to are always the deal's
+// deal's loss is not in its history); with prior states, those buckets
+// show what changed against them. The figures at to are always the deal's
 // current ones, so for a past to they are today's amount and close date.
 //
-// It returns an error wrapping [ErrZeroDate], [ErrDateOrder] or
-// [ErrEmptyRange] for the dates or the close window, [ErrSnapshot] for a
-// snapshot of an unknown deal, of a deal that started after from, with an
-// outcome out of range or a negative amount, [ErrDuplicateDeal], or a
-// sentinel of package funnel for an invalid deal. No deals give an empty,
+// It returns a *[funnel.InputError] with Op "pipeline.Waterfall" wrapping
+// [funnel.ErrZeroDate] or [funnel.ErrDateOrder] (an end not after its
+// start) for the dates or the close window; one wrapping [ErrPriorState]
+// for a prior state of an unknown deal or of a deal that started after
+// from, [funnel.ErrOutOfRange] for an outcome out of range and
+// [funnel.ErrNegativeAmount] or [funnel.ErrOutOfRange] for a bad amount; a
+// *[funnel.DealError] wrapping [funnel.ErrDuplicateDeal], or an invalid
+// deal's *[funnel.DealError] with that Op. No deals give an empty,
 // balanced report. The deals and the options are not modified.
 func Waterfall(f funnel.Funnel, deals []funnel.Deal, from, to time.Time, opt WaterfallOptions) (WaterfallReport, error) {
 	const fn = "Waterfall"
-	if err := checkRange(fn, from, to); err != nil {
+	if err := checkRange(fn, "from", "to", from, to); err != nil {
 		return WaterfallReport{}, err
 	}
 	window := !opt.CloseFrom.IsZero() || !opt.CloseTo.IsZero()
 	if window {
-		if err := checkDate(fn, "CloseFrom", opt.CloseFrom); err != nil {
+		if err := checkRange(fn, "CloseFrom", "CloseTo", opt.CloseFrom, opt.CloseTo); err != nil {
 			return WaterfallReport{}, err
-		}
-		if err := checkDate(fn, "CloseTo", opt.CloseTo); err != nil {
-			return WaterfallReport{}, err
-		}
-		if !opt.CloseFrom.Before(opt.CloseTo) {
-			sentinel := ErrDateOrder
-			if opt.CloseFrom.Equal(opt.CloseTo) {
-				sentinel = ErrEmptyRange
-			}
-			return WaterfallReport{}, &Error{Func: fn, Arg: "CloseTo", Value: dateString(opt.CloseTo), Err: fmt.Errorf("%w: CloseFrom is %s", sentinel, dateString(opt.CloseFrom))}
 		}
 	}
 	if err := checkDeals(fn, f, deals); err != nil {
 		return WaterfallReport{}, err
 	}
-	if err := checkSnapshots(fn, deals, opt.Before, from); err != nil {
+	if err := checkPriorStates(fn, deals, opt.Before, from); err != nil {
 		return WaterfallReport{}, err
 	}
 	inWindow := func(ec time.Time) bool {
@@ -183,9 +193,9 @@ func Waterfall(f funnel.Funnel, deals []funnel.Deal, from, to time.Time, opt Wat
 		}
 		// State at from.
 		openA, amtA, ecA := tl.openAt(from), d.Amount, d.ExpectedClose
-		snap, hasSnap := opt.Before[d.ID]
-		if hasSnap {
-			openA, amtA, ecA = snap.Outcome == funnel.Open, snap.Amount, snap.ExpectedClose
+		prior, hasPrior := opt.Before[d.ID]
+		if hasPrior {
+			openA, amtA, ecA = prior.Outcome == funnel.Open, prior.Amount, prior.ExpectedClose
 		}
 		// State at to.
 		openB := tl.openAt(to)
@@ -220,7 +230,7 @@ func Waterfall(f funnel.Funnel, deals []funnel.Deal, from, to time.Time, opt Wat
 			switch {
 			case tl.start.After(from):
 				w.Created.add(d.ID, b)
-			case hasSnap && snap.Outcome != funnel.Open:
+			case hasPrior && prior.Outcome != funnel.Open:
 				w.Reopened.add(d.ID, b)
 			default:
 				w.PulledIn.add(d.ID, b)
@@ -231,7 +241,20 @@ func Waterfall(f funnel.Funnel, deals []funnel.Deal, from, to time.Time, opt Wat
 			}
 		}
 	}
+	w.round()
 	return w, nil
+}
+
+// round rounds every amount of the report, summed exactly, to cents, and
+// sets Rounding to what the rounded figures leave over.
+func (w *WaterfallReport) round() {
+	for _, a := range []*decimal.Decimal{&w.Start.Amount, &w.End.Amount, &w.Created.Amount, &w.Reopened.Amount, &w.PulledIn.Amount,
+		&w.Won.Amount, &w.Lost.Amount, &w.PushedOut.Amount, &w.AmountChange.Amount, &w.CreatedAndClosed.Amount} {
+		*a = dec.Cents(*a)
+	}
+	w.Rounding = decimal.Decimal{}
+	_, net := w.Net()
+	w.Rounding = w.End.Amount.Sub(w.Start.Amount).Sub(net)
 }
 
 // known returns the amount, or zero when it is missing.
@@ -242,32 +265,37 @@ func known(a decimal.NullDecimal) decimal.Decimal {
 	return decimal.Decimal{}
 }
 
-// checkSnapshots rejects a snapshot of a deal that is not among the deals
-// or that started after from, and one with a bad outcome or amount.
-func checkSnapshots(fn string, deals []funnel.Deal, snaps map[string]Snapshot, from time.Time) error {
-	if len(snaps) == 0 {
+// checkPriorStates rejects a prior state of a deal that is not among the
+// deals or that started after from, and one with a bad outcome or amount.
+// The first failure in the order of the ids is reported.
+func checkPriorStates(fn string, deals []funnel.Deal, prior map[string]PriorState, from time.Time) error {
+	if len(prior) == 0 {
 		return nil
 	}
 	byID := make(map[string]*funnel.Deal, len(deals))
 	for i := range deals {
 		byID[deals[i].ID] = &deals[i]
 	}
-	for _, id := range slices.Sorted(maps.Keys(snaps)) {
-		s := snaps[id]
-		fail := func(format string, args ...any) error {
-			return &Error{Func: fn, Arg: fmt.Sprintf("Before[%q]", id), Err: fmt.Errorf("%w: "+format, append([]any{ErrSnapshot}, args...)...)}
-		}
+	for _, id := range slices.Sorted(maps.Keys(prior)) {
+		s := prior[id]
+		name := "Before[" + strconv.Quote(id) + "]"
 		d, ok := byID[id]
-		switch {
-		case !ok:
-			return fail("no deal with this id")
-		case s.Outcome < funnel.Open || s.Outcome > funnel.Lost:
-			return fail("outcome %d out of range", int8(s.Outcome))
-		case s.Amount.Valid && s.Amount.Decimal.IsNegative():
-			return fail("negative amount %s", s.Amount.Decimal)
+		if !ok {
+			return &funnel.InputError{Op: op(fn), Name: name, Err: fmt.Errorf("%w: no deal with this id", ErrPriorState)}
+		}
+		if s.Outcome < funnel.Open || s.Outcome > funnel.Lost {
+			return &funnel.InputError{Op: op(fn), Name: name + ".Outcome", Value: strconv.Itoa(int(s.Outcome)), Err: funnel.ErrOutOfRange}
+		}
+		if s.Amount.Valid {
+			// The reason names the value, as coefficient and exponent when
+			// it is out of range: 1e-2147483647 in full would be two
+			// billion digits.
+			if err := funnel.AmountReason(s.Amount.Decimal); err != nil {
+				return &funnel.InputError{Op: op(fn), Name: name + ".Amount", Err: err}
+			}
 		}
 		if st := d.Start(); !st.IsZero() && st.After(from) {
-			return fail("deal started %s, after from %s", dateString(st), dateString(from))
+			return &funnel.InputError{Op: op(fn), Name: name, Err: fmt.Errorf("%w: deal started %s, after from %s", ErrPriorState, dateString(st), dateString(from))}
 		}
 	}
 	return nil

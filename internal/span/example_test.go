@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/funnelmath/funnelmath/funnel/internal/span"
+	"github.com/funnelmath/funnelmath/internal/span"
 )
 
 // A deal created in 1600 by a mistyped year is 155,229 days old on

@@ -1,4 +1,4 @@
-// Package span measures spans of time in days for the funnel packages,
+// Package span measures spans of time in days for the funnelmath packages,
 // past the roughly 292 years that time.Duration holds.
 //
 // # Units

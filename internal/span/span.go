@@ -17,3 +17,17 @@ func Days(to, from time.Time) float64 {
 	ns := float64(to.Nanosecond() - from.Nanosecond())
 	return (s + ns/1e9) / (24 * 60 * 60)
 }
+
+// Duration returns a number of 24-hour days as a time.Duration rounded to
+// the nanosecond, and false when it is NaN or beyond time.Duration's range
+// (about 106,751 days either way).
+func Duration(days float64) (time.Duration, bool) {
+	ns := math.Round(days * float64(24*time.Hour))
+	if !(ns > -0x1p63 && ns < 0x1p63) {
+		return 0, false
+	}
+	return time.Duration(ns), true
+}
+
+// DaysOf returns d in 24-hour days.
+func DaysOf(d time.Duration) float64 { return float64(d) / float64(24*time.Hour) }

@@ -1,6 +1,7 @@
 package span
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -24,5 +25,30 @@ func TestDays(t *testing.T) {
 		if got := Days(tt.to, tt.from); got != tt.want {
 			t.Errorf("%s: Days = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestDuration(t *testing.T) {
+	for _, tt := range []struct {
+		days float64
+		want time.Duration
+		ok   bool
+	}{
+		{1, 24 * time.Hour, true},
+		{0.5, 12 * time.Hour, true},
+		{-2, -48 * time.Hour, true},
+		{1.0 / 86400, time.Second, true},
+		{106751, 106751 * 24 * time.Hour, true},
+		{106752, 0, false}, // past 2^63 − 1 ns
+		{math.NaN(), 0, false},
+		{math.Inf(1), 0, false},
+	} {
+		got, ok := Duration(tt.days)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Duration(%v) = %v, %v; want %v, %v", tt.days, got, ok, tt.want, tt.ok)
+		}
+	}
+	if DaysOf(36*time.Hour) != 1.5 {
+		t.Errorf("DaysOf(36h) = %v", DaysOf(36*time.Hour))
 	}
 }
