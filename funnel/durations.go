@@ -1,7 +1,6 @@
 package funnel
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -332,14 +331,7 @@ type durationsJSON struct {
 
 // MarshalJSON encodes the distribution as {"n", "seconds", "days"}, days
 // being [day, count] pairs in increasing day order.
-func (h Durations) MarshalJSON() ([]byte, error) {
-	bins := h.Bins()
-	j := durationsJSON{N: h.n, Seconds: h.seconds, Days: make([][2]int64, len(bins))}
-	for i, b := range bins {
-		j.Days[i] = [2]int64{int64(b.Day), b.Count}
-	}
-	return json.Marshal(j)
-}
+func (h Durations) MarshalJSON() ([]byte, error) { return h.appendJSON(nil), nil }
 
 // UnmarshalJSON decodes what [Durations.MarshalJSON] writes and checks it:
 // days in strictly increasing order within [0, MaxDurationDays], counts
@@ -352,8 +344,10 @@ func (h *Durations) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var j durationsJSON
-	if err := decodeJSON(b, &j, "durations"); err != nil {
-		return err
+	if !j.parse(b) {
+		if err := decodeJSON(b, &j, "durations"); err != nil {
+			return err
+		}
 	}
 	g, err := durationsOf(j)
 	if err != nil {
@@ -361,6 +355,93 @@ func (h *Durations) UnmarshalJSON(b []byte) error {
 	}
 	*h = g
 	return nil
+}
+
+// parse reads the form that [Durations.MarshalJSON] writes,
+//
+//	{"n":3,"seconds":345600,"days":[[1,2],[2,1]]}
+//
+// with optional white space, in one pass and without reflection, and
+// reports false for anything else (another key order, other keys, numbers
+// that are not plain integers), which the general decoder then reads and,
+// where it is wrong, names. A tally holds a dozen distributions per group,
+// so this is most of the work of decoding one.
+func (j *durationsJSON) parse(b []byte) bool {
+	i := 0
+	space := func() {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+			i++
+		}
+	}
+	lit := func(s string) bool {
+		space()
+		if len(b)-i < len(s) || string(b[i:i+len(s)]) != s {
+			return false
+		}
+		i += len(s)
+		return true
+	}
+	integer := func() (int64, bool) {
+		space()
+		start := i
+		if i < len(b) && b[i] == '-' {
+			i++
+		}
+		var v int64
+		digits := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			if digits == 18 {
+				return 0, false // may not fit: the general decoder says so
+			}
+			v = v*10 + int64(b[i]-'0')
+			i++
+			digits++
+		}
+		if digits == 0 || (digits > 1 && b[start] == '0') || (b[start] == '-' && (digits > 1 && b[start+1] == '0')) {
+			return 0, false
+		}
+		if b[start] == '-' {
+			v = -v
+		}
+		return v, true
+	}
+	var ok bool
+	if !lit("{") || !lit(`"n"`) || !lit(":") {
+		return false
+	}
+	if j.N, ok = integer(); !ok || !lit(",") || !lit(`"seconds"`) || !lit(":") {
+		return false
+	}
+	if j.Seconds, ok = integer(); !ok || !lit(",") || !lit(`"days"`) || !lit(":") || !lit("[") {
+		return false
+	}
+	j.Days = j.Days[:0]
+	if !lit("]") {
+		for {
+			var p [2]int64
+			if !lit("[") {
+				return false
+			}
+			if p[0], ok = integer(); !ok || !lit(",") {
+				return false
+			}
+			if p[1], ok = integer(); !ok || !lit("]") {
+				return false
+			}
+			j.Days = append(j.Days, p)
+			if lit("]") {
+				break
+			}
+			if !lit(",") {
+				return false
+			}
+		}
+	}
+	if !lit("}") {
+		return false
+	}
+	space()
+	return i == len(b)
 }
 
 // durationsOf checks a decoded Durations and builds it.

@@ -118,7 +118,7 @@ func (f *Funnel) UnmarshalJSON(b []byte) error {
 	}
 	g, err := New(s...)
 	if err != nil {
-		return err
+		return placed("funnel", err)
 	}
 	*f = g
 	return nil

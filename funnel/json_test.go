@@ -158,3 +158,128 @@ func TestCohortTallyJSON(t *testing.T) {
 
 // errorsAs is errors.As, named so that the table above reads plainly.
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// TestDecodeBadInput walks every decoder of the package with hostile
+// documents: each failure is a typed error of the package (never
+// encoding/json's or decimal's), wraps the sentinel, and names the place,
+// down to the group and field of a tally.
+func TestDecodeBadInput(t *testing.T) {
+	// A valid group of a two-stage tally grouped by owner: one won deal
+	// of 5.00 that entered both stages.
+	group := func(owner, extra string) string {
+		return `{"key":["` + owner + `"],"deals":1,"won":1,"reached":[1,1],"entered":[1,1],"entered_both":[1,0],` +
+			`"open_at":[0,0],"strict_pending":[0,0],"lost_at":[0,0],"amount_reached":["5","5"],"won_amount":"5",` +
+			`"won_with_amount":1,"stage_time":[{},{}],"won_to_close":[{},{}]` + extra + `}`
+	}
+	tally := func(second string) string {
+		return `{"funnel":["a","b"],"by":["owner"],"groups":[` + group("x", "") + `,` + second + `]}`
+	}
+	var ta Tally
+	if err := ta.UnmarshalJSON([]byte(tally(group("y", "")))); err != nil {
+		t.Fatalf("the valid document: %v", err)
+	}
+	tests := []struct {
+		name  string
+		into  interface{ UnmarshalJSON([]byte) error }
+		doc   string
+		want  error
+		place string // the name the error gives its input
+	}{
+		{"tally truncated", new(Tally), `{"funnel":["a","b"],"by":["owner"],"groups":[`, ErrOutOfRange, "tally"},
+		{"tally as an array", new(Tally), `[1,2]`, ErrOutOfRange, "tally"},
+		{"tally deals a string", new(Tally), tally(`{"key":["y"],"deals":"two"}`), ErrOutOfRange, "groups[1].deals"},
+		{"tally deals 1e30", new(Tally), tally(`{"key":["y"],"deals":1e30}`), ErrOutOfRange, "groups[1].deals"},
+		{"tally amount 1e999999", new(Tally), tally(group("y", `,"won_amount":"1e999999"`)), ErrOutOfRange, "groups[1].won_amount"},
+		{"tally amount 1e-2147483647", new(Tally), tally(group("y", `,"won_amount":"1e-2147483647"`)), ErrOutOfRange, "groups[1].won_amount"},
+		{"tally amount NaN", new(Tally), tally(group("y", `,"won_amount":"NaN"`)), ErrOutOfRange, "groups[1].won_amount"},
+		{"tally amount 19 places", new(Tally), tally(group("y", `,"won_amount":"0.0000000000000000001"`)), ErrOutOfRange, "groups[1].won_amount"},
+		{"tally negative won amount", new(Tally), tally(group("y", `,"won_amount":"-5"`)), ErrNegativeAmount, "groups[1].won_amount"},
+		{"tally amount per stage", new(Tally), tally(group("y", `,"amount_reached":["5","1e40"]`)), ErrOutOfRange, "groups[1].amount_reached"},
+		{"tally won with amount above won", new(Tally), tally(group("y", `,"won_with_amount":2`)), ErrCountsRise, "groups[1].won_with_amount"},
+		// 50 observations of a won cycle for one won deal.
+		{"tally won cycle of 50", new(Tally), tally(group("y", `,"won_cycle":{"n":50,"seconds":0,"days":[[0,50]]}`)), ErrCountsRise, "groups[1].won_cycle.n"},
+		{"tally won + lost + open", new(Tally), tally(group("y", `,"lost":1`)), ErrOutOfRange, "groups[1].deals"},
+		{"tally repeated key", new(Tally), tally(group("x", "")), ErrIncompatible, "groups[1].key"},
+		{"tally key length", new(Tally), tally(`{"key":["y","z"]}`), ErrLengthMismatch, "groups[1].key"},
+		{"tally no funnel", new(Tally), `{"funnel":[],"by":[],"groups":[]}`, ErrEmptyFunnel, "funnel"},
+		{"tally histogram bins", new(Tally), tally(group("y", `,"won_cycle":{"n":1,"seconds":0,"days":[[5,1]]}`)), ErrOutOfRange, "groups[1].won_cycle.seconds"},
+		{"tally histogram day", new(Tally), tally(group("y", `,"won_cycle":{"n":1,"seconds":0,"days":[[100001,1]]}`)), ErrOutOfRange, "groups[1].won_cycle.days[0].day"},
+		{"durations order", new(Durations), `{"n":2,"seconds":172800,"days":[[1,1],[1,1]]}`, ErrOutOfRange, "days[1].day"},
+		{"durations empty bin", new(Durations), `{"n":0,"seconds":0,"days":[[1,0]]}`, ErrOutOfRange, "days[0].count"},
+		{"durations negative", new(Durations), `{"n":-1,"seconds":0,"days":[[1,-1]]}`, ErrNegativeCount, "days[0].count"},
+		{"durations n", new(Durations), `{"n":3,"seconds":86400,"days":[[1,1]]}`, ErrOutOfRange, "n"},
+		{"durations bins past int64", new(Durations), `{"n":2,"seconds":0,"days":[[0,9223372036854775807],[1,1]]}`, ErrOutOfRange, "days[1].count"},
+		{"durations truncated", new(Durations), `{"n":`, ErrOutOfRange, "durations"},
+		{"rate k above n", new(Rate), `{"k":7,"n":6}`, ErrKExceedsN, "k"},
+		{"rate type", new(Rate), `{"k":"7","n":6}`, ErrOutOfRange, "k"},
+		{"ratio negative", new(Ratio), `{"num":-1,"den":6}`, ErrNegativeCount, "num"},
+		{"null float string", new(NullFloat64), `"1.5"`, ErrOutOfRange, "number"},
+		{"funnel object", new(Funnel), `{"a":1}`, ErrOutOfRange, "funnel"},
+		{"funnel duplicate", new(Funnel), `["a","a"]`, ErrDuplicateStage, "funnel"},
+		{"cohort tally window", new(CohortTally), `{"funnel":["a","b"],"period":"month","window_days":-1,"as_of":"2024-03-01T00:00:00Z","cohorts":[]}`, ErrOutOfRange, "window_days"},
+		{"cohort tally undated", new(CohortTally), `{"funnel":["a","b"],"period":"month","window_days":7,"as_of":"2024-03-01T00:00:00Z","undated":-1,"cohorts":[]}`, ErrNegativeCount, "undated"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.into.UnmarshalJSON([]byte(tt.doc))
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("UnmarshalJSON(%s) = %v, want %v", tt.doc, err, tt.want)
+			}
+			var ie *InputError
+			var se *StageError
+			switch {
+			case errors.As(err, &ie):
+				if tt.place != "" && ie.Name != tt.place {
+					t.Errorf("error %q names %q, want %q", err, ie.Name, tt.place)
+				}
+			case errors.As(err, &se):
+				if tt.place != "" && se.Input != tt.place {
+					t.Errorf("error %q names %q, want %q", err, se.Input, tt.place)
+				}
+			default:
+				t.Errorf("error %#v is not a typed error of the package", err)
+			}
+		})
+	}
+	// Text enums.
+	for _, tt := range []struct {
+		into interface{ UnmarshalText([]byte) error }
+		name string
+	}{{new(Outcome), "outcome"}, {new(Reach), "reach"}, {new(Period), "period"}, {new(FitReason), "fit reason"}} {
+		err := tt.into.UnmarshalText([]byte("nope"))
+		var ie *InputError
+		if !errors.Is(err, ErrOutOfRange) || !errors.As(err, &ie) || ie.Name != tt.name {
+			t.Errorf("%T.UnmarshalText(nope) = %v, want a *InputError naming %q", tt.into, err, tt.name)
+		}
+	}
+}
+
+// FuzzDurationsParse checks the one-pass reader of a Durations against
+// encoding/json: whenever it accepts a document, encoding/json decodes the
+// same numbers from it.
+func FuzzDurationsParse(f *testing.F) {
+	f.Add(`{"n":3,"seconds":345600,"days":[[1,2],[2,1]]}`)
+	f.Add(`{"n":0,"seconds":0,"days":[]}`)
+	f.Add(` { "n" : -1 , "seconds" : 01 , "days" : [ [ 1 , 2 ] ] } `)
+	f.Add(`{"n":1,"seconds":1,"days":[[1,2]],"x":1}`)
+	f.Add(`{"n":1e2,"seconds":1,"days":[[1,2]]}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		var fast durationsJSON
+		if !fast.parse([]byte(doc)) {
+			return
+		}
+		var slow durationsJSON
+		if err := json.Unmarshal([]byte(doc), &slow); err != nil {
+			t.Fatalf("parse accepted %q, which encoding/json rejects: %v", doc, err)
+		}
+		if len(slow.Days) == 0 {
+			slow.Days = nil
+		}
+		if len(fast.Days) == 0 {
+			fast.Days = nil
+		}
+		if diff := cmp.Diff(slow, fast); diff != "" {
+			t.Fatalf("parse(%q) mismatch (-encoding/json +parse):\n%s", doc, diff)
+		}
+	})
+}

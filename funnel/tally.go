@@ -1,8 +1,6 @@
 package funnel
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"math"
@@ -110,52 +108,6 @@ func (c Counts) Clone() Counts {
 		d.WonToClose[i] = h.Clone()
 	}
 	return d
-}
-
-// UnmarshalJSON decodes counts as [json.Marshal] writes them, naming the
-// field of any value that cannot be decoded (a *[InputError] wrapping
-// [ErrOutOfRange] or a decoder's sentinel, such as "won_amount" or
-// "stage_time[2].days[0].count"). It does not run [Counts.Check]: a
-// decoder of a whole aggregate, such as [Tally.UnmarshalJSON], does.
-func (c *Counts) UnmarshalJSON(b []byte) error {
-	var d Counts
-	var amounts []jsonAmount
-	var won, open jsonAmount
-	err := decodeObject(b, "counts", map[string]any{
-		"key": &d.Key, "deals": &d.Deals, "won": &d.Won, "lost": &d.Lost, "open": &d.Open,
-		"reached": &d.Reached, "entered": &d.Entered, "entered_both": &d.EnteredBoth, "open_at": &d.OpenAt,
-		"strict_pending": &d.StrictPending, "lost_at": &d.LostAt, "lost_no_stage": &d.LostNoStage,
-		"amount_reached": &amounts, "no_amount": &d.NoAmount, "won_amount": &won, "won_with_amount": &d.WonWithAmount,
-		"open_amount": &open, "open_with_amount": &d.OpenWithAmount, "won_cycle": &d.WonCycle, "lost_cycle": &d.LostCycle,
-		"stage_time": &d.StageTime, "won_to_close": &d.WonToClose,
-	})
-	if err != nil {
-		return err
-	}
-	if amounts != nil {
-		d.AmountReached = make([]decimal.Decimal, len(amounts))
-		for k, a := range amounts {
-			d.AmountReached[k] = a.d
-		}
-	}
-	d.WonAmount, d.OpenAmount = won.d, open.d
-	*c = d
-	return nil
-}
-
-// jsonAmount decodes an amount of money, checked with [CheckAmount]
-// before any arithmetic is done on it, so that "1e-2147483647" or "1e999999"
-// is an error naming the field, not a decimal that later overflows.
-type jsonAmount struct{ d decimal.Decimal }
-
-func (a *jsonAmount) UnmarshalJSON(b []byte) error {
-	if err := a.d.UnmarshalJSON(b); err != nil {
-		return &InputError{Value: string(b), Err: fmt.Errorf("%w: not a decimal amount", ErrOutOfRange)}
-	}
-	if err := checkAmount(a.d); err != nil {
-		return &InputError{Value: string(b), Err: err}
-	}
-	return nil
 }
 
 // scalars returns pointers to the counts of c that are not per stage.
@@ -842,91 +794,6 @@ func (t *Tally) Total() (Counts, error) {
 		tot.add(g)
 	}
 	return tot.counts(), nil
-}
-
-// tallyJSON is the encoded form of a Tally.
-type tallyJSON struct {
-	Funnel Funnel            `json:"funnel"`
-	By     []string          `json:"by"`
-	Groups []json.RawMessage `json:"groups"`
-}
-
-// MarshalJSON encodes the tally as {"funnel", "by", "groups"}: its funnel,
-// grouping and the [Counts] of every group, sorted by key, so that a tally
-// made on one machine can be merged on another. The money of the groups is
-// exact, never rounded.
-func (t *Tally) MarshalJSON() ([]byte, error) {
-	if t == nil {
-		return []byte("null"), nil
-	}
-	by := t.by
-	if by == nil {
-		by = []string{}
-	}
-	var buf bytes.Buffer
-	buf.WriteString(`{"funnel":`)
-	fj, err := json.Marshal(t.funnel)
-	if err != nil {
-		return nil, err
-	}
-	buf.Write(fj)
-	buf.WriteString(`,"by":`)
-	bj, _ := json.Marshal(by)
-	buf.Write(bj)
-	buf.WriteString(`,"groups":[`)
-	for i, c := range t.Groups() {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		cj, err := json.Marshal(c)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(cj)
-	}
-	buf.WriteString("]}")
-	return buf.Bytes(), nil
-}
-
-// UnmarshalJSON decodes a tally written by [Tally.MarshalJSON], checking
-// every group with [Counts.Check], its key against the grouping and that
-// keys are not repeated. A failure is a *[InputError] or *[StageError]
-// whose name gives the place, such as groups[1].won_amount, wrapping a
-// sentinel: [ErrOutOfRange] for a malformed document or a value of the
-// wrong type, [ErrLengthMismatch], [ErrIncompatible] for a repeated key,
-// and those of [Counts.Check]. On an error t is unchanged.
-func (t *Tally) UnmarshalJSON(b []byte) error {
-	var j tallyJSON
-	if err := decodeJSON(b, &j, "tally"); err != nil {
-		return err
-	}
-	if j.Funnel.Len() == 0 {
-		return &InputError{Name: "funnel", Err: ErrEmptyFunnel}
-	}
-	u := NewTally(j.Funnel, j.By...)
-	for i, raw := range j.Groups {
-		place := fmt.Sprintf("groups[%d]", i)
-		var g Counts
-		if err := decodeJSON(raw, &g, place); err != nil {
-			return placed(place, err)
-		}
-		if len(g.Key) != len(j.By) {
-			return &InputError{Name: place + ".key", Value: fmt.Sprintf("%q", g.Key), Err: fmt.Errorf("%w: %d values for %d grouping attributes", ErrLengthMismatch, len(g.Key), len(j.By))}
-		}
-		if len(g.Reached) != j.Funnel.Len() {
-			return &InputError{Name: place + ".reached", Value: fmt.Sprintf("%d entries", len(g.Reached)), Err: fmt.Errorf("%w: the funnel has %d stages", ErrLengthMismatch, j.Funnel.Len())}
-		}
-		if err := g.Check(); err != nil {
-			return placed(place, err)
-		}
-		k := u.keyOf(g.Key)
-		if _, dup := u.groups[k]; dup {
-			return &InputError{Name: place + ".key", Value: fmt.Sprintf("%q", g.Key), Err: fmt.Errorf("%w: key repeated", ErrIncompatible)}
-		}
-		u.groups[k] = groupOf(g)
-	}
-	*t = *u
-	return nil
 }
 
 // placed returns err with place put in front of the name of its input,

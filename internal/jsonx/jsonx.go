@@ -5,7 +5,6 @@
 package jsonx
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,7 +25,7 @@ type Problem struct {
 // encoding/json's own, or the error of a decoding method of v's fields (an
 // UnmarshalJSON or UnmarshalText) as it is.
 func Decode(b []byte, v any) error {
-	err := json.NewDecoder(bytes.NewReader(b)).Decode(v)
+	err := json.Unmarshal(b, v)
 	if err == nil {
 		return nil
 	}
@@ -35,6 +34,8 @@ func Decode(b []byte, v any) error {
 	switch {
 	case errors.As(err, &ute):
 		return &Problem{Field: ute.Field, Value: ute.Value, Reason: "want a JSON " + Kind(ute.Type)}
+	case errors.As(err, &se) && strings.Contains(se.Error(), "unexpected end of JSON input"):
+		return &Problem{Reason: "truncated JSON"}
 	case errors.As(err, &se):
 		return &Problem{Value: fmt.Sprintf("offset %d", se.Offset), Reason: "malformed JSON: " + clean(se.Error())}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
