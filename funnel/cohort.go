@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"math"
 	"time"
 
+	"github.com/funnelmath/funnelmath/internal/num"
 	"github.com/funnelmath/funnelmath/internal/span"
 )
 
@@ -153,11 +155,17 @@ func reachTimes(d *Deal, at []time.Time) {
 // Add adds one deal, checked with [Deal.Validate]. A deal whose start is
 // unknown is counted as undated ([CohortTally.Undated]), not dropped.
 func (c *CohortTally) Add(d Deal) error {
+	if c == nil || c.funnel.Len() == 0 {
+		return &StageError{Input: "cohort tally", Index: -1, Err: ErrEmptyFunnel}
+	}
 	if err := d.Validate(c.funnel); err != nil {
 		return err
 	}
 	start := d.Start()
 	if start.IsZero() {
+		if c.undated == math.MaxInt64 {
+			return &DealError{ID: d.ID, Err: fmt.Errorf("%w: %d undated deals already", ErrOutOfRange, c.undated)}
+		}
 		c.undated++
 		return nil
 	}
@@ -167,6 +175,9 @@ func (c *CohortTally) Add(d Deal) error {
 	if cc == nil {
 		cc = &cohortCounts{reached: make([]int64, n), converted: make([]int64, n-1), unknown: make([]int64, n-1), lastReach: make([]time.Time, n)}
 		c.cohorts[key] = cc
+	}
+	if cc.deals == math.MaxInt64 {
+		return &DealError{ID: d.ID, Err: fmt.Errorf("%w: the cohort already counts %d deals", ErrOutOfRange, cc.deals)}
 	}
 	var buf [16]time.Time // most funnels: no allocation per deal
 	var at []time.Time
@@ -197,10 +208,30 @@ func (c *CohortTally) Add(d Deal) error {
 }
 
 // Merge adds the cohorts of u to c. Both must have the same funnel and
-// options; otherwise it returns an error wrapping [ErrIncompatible].
+// options; otherwise it returns an error wrapping [ErrIncompatible]. A
+// count that would pass an int64 is an error wrapping [ErrOutOfRange]. On
+// an error c is unchanged.
 func (c *CohortTally) Merge(u *CohortTally) error {
+	if c == nil || c.funnel.Len() == 0 {
+		return &StageError{Input: "cohort tally", Index: -1, Err: ErrEmptyFunnel}
+	}
+	if u == nil {
+		return &InputError{Name: "merge", Value: "nil cohort tally", Err: ErrIncompatible}
+	}
 	if !c.funnel.Equal(u.funnel) || c.opts.Period != u.opts.Period || c.opts.Window != u.opts.Window || !c.opts.AsOf.Equal(u.opts.AsOf) {
-		return fmt.Errorf("funnel: merge cohort tallies with different funnels or options: %w", ErrIncompatible)
+		return &InputError{Name: "merge", Value: "cohort tallies with different funnels or options", Err: ErrIncompatible}
+	}
+	// Every count of a cohort is at most its deals, so the sums of deals
+	// bound them all.
+	if _, ok := num.Add(c.undated, u.undated); !ok {
+		return &InputError{Name: "undated", Value: fmt.Sprintf("%d + %d", c.undated, u.undated), Err: fmt.Errorf("%w: a count past an int64", ErrOutOfRange)}
+	}
+	for key, g := range u.cohorts {
+		if cc := c.cohorts[key]; cc != nil {
+			if _, ok := num.Add(cc.deals, g.deals); !ok {
+				return &InputError{Name: "deals", Value: fmt.Sprintf("%d + %d", cc.deals, g.deals), Err: fmt.Errorf("%w: a count past an int64", ErrOutOfRange)}
+			}
+		}
 	}
 	for key, g := range u.cohorts {
 		cc := c.cohorts[key]
@@ -227,7 +258,12 @@ func (c *CohortTally) Merge(u *CohortTally) error {
 
 // Undated returns the number of deals added whose start was unknown, and
 // so are in no cohort.
-func (c *CohortTally) Undated() int64 { return c.undated }
+func (c *CohortTally) Undated() int64 {
+	if c == nil {
+		return 0
+	}
+	return c.undated
+}
 
 // CohortStage is one stage of a cohort: the deals of the cohort that
 // reached it and, following the row convention of [Table], the step into
@@ -260,8 +296,11 @@ type Cohort struct {
 	Mature bool `json:"mature"`
 }
 
-// Cohorts returns the cohorts in time order.
+// Cohorts returns the cohorts in time order; none for a nil tally.
 func (c *CohortTally) Cohorts() []Cohort {
+	if c == nil {
+		return nil
+	}
 	keys := make([]time.Time, 0, len(c.cohorts))
 	for k := range c.cohorts {
 		keys = append(keys, k)
@@ -294,10 +333,20 @@ func (c *CohortTally) Cohorts() []Cohort {
 }
 
 // Funnel returns the cohort tally's funnel.
-func (c *CohortTally) Funnel() Funnel { return c.funnel }
+func (c *CohortTally) Funnel() Funnel {
+	if c == nil {
+		return Funnel{}
+	}
+	return c.funnel
+}
 
 // Options returns the cohort tally's options.
-func (c *CohortTally) Options() CohortOptions { return c.opts }
+func (c *CohortTally) Options() CohortOptions {
+	if c == nil {
+		return CohortOptions{}
+	}
+	return c.opts
+}
 
 // cohortTallyJSON is the encoded form of a CohortTally.
 type cohortTallyJSON struct {

@@ -178,3 +178,37 @@ func TestTallyOverflow(t *testing.T) {
 		t.Error("nil tally reads")
 	}
 }
+
+// TestCohortTallyOverflow checks that merging cohorts past an int64 is an
+// error and leaves the tally unchanged, and that nil tallies are no panic.
+func TestCohortTallyOverflow(t *testing.T) {
+	doc := `{"funnel":["a","b"],"period":"month","window_days":7,"as_of":"2024-03-01T00:00:00Z","undated":0,"cohorts":[` +
+		`{"start":"2024-01-01T00:00:00Z","deals":4611686018427387904,"reached":[1,0],"converted":[0],"unknown":[0],"last_reach":["2024-01-02T00:00:00Z","0001-01-01T00:00:00Z"]}]}`
+	var a, b CohortTally
+	if err := a.UnmarshalJSON([]byte(doc)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.UnmarshalJSON([]byte(doc)); err != nil {
+		t.Fatal(err)
+	}
+	// 2^62 + 2^62 = 2^63.
+	if err := a.Merge(&b); !errors.Is(err, ErrOutOfRange) {
+		t.Fatalf("Merge of 2^62 + 2^62 deals: %v, want ErrOutOfRange", err)
+	}
+	if got := a.Cohorts()[0].Deals; got != 1<<62 {
+		t.Errorf("after a failed merge, deals = %d, want 2^62", got)
+	}
+	var nilC *CohortTally
+	if err := nilC.Merge(&a); !errors.Is(err, ErrEmptyFunnel) {
+		t.Errorf("nil Merge: %v", err)
+	}
+	if err := a.Merge(nil); !errors.Is(err, ErrIncompatible) {
+		t.Errorf("Merge(nil): %v", err)
+	}
+	if err := nilC.Add(Deal{ID: "x", Events: []Event{{0, jan(1)}}}); !errors.Is(err, ErrEmptyFunnel) {
+		t.Errorf("nil Add: %v", err)
+	}
+	if nilC.Cohorts() != nil || nilC.Undated() != 0 || nilC.Funnel().Len() != 0 {
+		t.Error("nil cohort tally reads")
+	}
+}
