@@ -42,6 +42,21 @@ func TestQuo(t *testing.T) {
 			t.Errorf("Quo(%s, %s) = %s, %v; want %s", tt.n, tt.d, got, ok, tt.want)
 		}
 	}
+	// The exponents count, not only the digits: 1 / 3e5 keeps 25 places
+	// (20 significant digits), 1 / 0.003 keeps 17.
+	for _, tt := range []struct {
+		n, d decimal.Decimal
+		want string
+	}{
+		{d("1"), decimal.New(3, 5), "0.0000033333333333333333333"},
+		{d("1"), decimal.New(3, -3), "333.33333333333333333"},
+		{decimal.New(1, -10), d("3"), "0.000000000033333333333333333333"},
+		{decimal.New(1, 10), decimal.New(3, 0), "3333333333.3333333333333333"},
+	} {
+		if got, _ := Quo(tt.n, tt.d); got.String() != tt.want {
+			t.Errorf("Quo(%s, %s) = %s, want %s", tt.n, tt.d, got, tt.want)
+		}
+	}
 	if _, ok := Quo(d("1"), decimal.Zero); ok {
 		t.Error("Quo by zero: ok")
 	}

@@ -18,6 +18,9 @@ func (c color) String() string {
 }
 
 func TestEnum(t *testing.T) {
+	if b, ok := Text(color(0), 1); !ok || string(b) != "red" {
+		t.Errorf("Text(red) = %q, %v", b, ok)
+	}
 	if b, ok := Text(color(1), 1); !ok || string(b) != "green" {
 		t.Errorf("Text(green) = %q, %v", b, ok)
 	}
@@ -25,6 +28,9 @@ func TestEnum(t *testing.T) {
 		if _, ok := Text(c, 1); ok {
 			t.Errorf("Text(%d) ok", c)
 		}
+	}
+	if c, ok := Parse([]byte("red"), color(1)); !ok || c != 0 {
+		t.Errorf("Parse(red) = %v, %v", c, ok)
 	}
 	if c, ok := Parse([]byte("green"), color(1)); !ok || c != 1 {
 		t.Errorf("Parse(green) = %v, %v", c, ok)

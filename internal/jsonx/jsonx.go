@@ -83,11 +83,7 @@ func Kind(t reflect.Type) string {
 // package's unexported types.
 func clean(s string) string {
 	s = strings.TrimPrefix(s, "json: ")
-	if i := strings.Index(s, " of type "); i >= 0 {
-		s = s[:i]
-	}
-	if i := strings.Index(s, " Go value"); i >= 0 {
-		s = s[:i]
-	}
+	s, _, _ = strings.Cut(s, " of type ")
+	s, _, _ = strings.Cut(s, " Go value")
 	return s
 }

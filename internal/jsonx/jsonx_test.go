@@ -53,6 +53,12 @@ func TestDecode(t *testing.T) {
 	if err := Decode([]byte(`"x"`), &h); strings.Contains(err.Error(), "hidden") || strings.Contains(err.Error(), "jsonx") {
 		t.Errorf("Decode into hidden: %v names a Go type", err)
 	}
+	if got := (&Problem{Field: "a.b", Reason: "want a JSON number"}).Error(); got != "a.b: want a JSON number" {
+		t.Errorf("Error() = %q", got)
+	}
+	if got := (&Problem{Reason: "truncated JSON"}).Error(); got != "truncated JSON" {
+		t.Errorf("Error() = %q", got)
+	}
 	if err := Decode([]byte(`{"deals":3}`), &d); err != nil || d.Deals != 3 {
 		t.Errorf("Decode of a good document: %v, %+v", err, d)
 	}

@@ -13,7 +13,8 @@ import (
 // int64.
 func Add(a, b int64) (int64, bool) {
 	s := a + b
-	if (a > 0 && b > 0 && s < 0) || (a < 0 && b < 0 && s >= 0) {
+	// The sum overflowed when its sign differs from both operands'.
+	if (s^a)&(s^b) < 0 {
 		return 0, false
 	}
 	return s, true
@@ -26,7 +27,9 @@ func Mul(a, b int64) (int64, bool) {
 		return 0, true
 	}
 	p := a * b
-	if p/b != a || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64) {
+	// A wrapped product does not divide back, except MinInt64 × −1,
+	// which wraps to MinInt64 and divides back to itself.
+	if p/b != a || (b == -1 && a == math.MinInt64) {
 		return 0, false
 	}
 	return p, true

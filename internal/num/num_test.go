@@ -19,6 +19,12 @@ func TestAddMul(t *testing.T) {
 		{min, -1, 0, false},
 		{min, max, -1, true},
 		{-5, 3, -2, true},
+		{0, 0, 0, true},
+		{-1, 0, -1, true},
+		{0, min, min, true},
+		{max, min, -1, true},
+		{-1, min, 0, false},
+		{1, max, 0, false},
 	}
 	for _, tt := range adds {
 		if got, ok := Add(tt.a, tt.b); got != tt.want || ok != tt.ok {
@@ -36,6 +42,10 @@ func TestAddMul(t *testing.T) {
 		{-1, min, 0, false},
 		{min, -1, 0, false},
 		{max, -1, -max, true},
+		{-1, max, -max, true},
+		{2, min / 2, min, true},
+		{-2, min / 2, 0, false},
+		{min, 1, min, true},
 	}
 	for _, tt := range muls {
 		if got, ok := Mul(tt.a, tt.b); got != tt.want || ok != tt.ok {

@@ -20,10 +20,10 @@ func Days(to, from time.Time) float64 {
 
 // Duration returns a number of 24-hour days as a time.Duration rounded to
 // the nanosecond, and false when it is NaN or beyond time.Duration's range
-// (about 106,751 days either way).
+// [−2^63, 2^63) ns (about 106,751 days either way).
 func Duration(days float64) (time.Duration, bool) {
 	ns := math.Round(days * float64(24*time.Hour))
-	if !(ns > -0x1p63 && ns < 0x1p63) {
+	if !(ns >= -0x1p63 && ns < 0x1p63) {
 		return 0, false
 	}
 	return time.Duration(ns), true

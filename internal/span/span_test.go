@@ -40,6 +40,8 @@ func TestDuration(t *testing.T) {
 		{1.0 / 86400, time.Second, true},
 		{106751, 106751 * 24 * time.Hour, true},
 		{106752, 0, false}, // past 2^63 − 1 ns
+		{float64(math.MinInt64) / float64(24*time.Hour), math.MinInt64, true}, // −2^63 ns, the least Duration
+		{-float64(math.MinInt64) / float64(24*time.Hour), 0, false},           // 2^63 ns, one past the greatest
 		{math.NaN(), 0, false},
 		{math.Inf(1), 0, false},
 	} {
@@ -47,6 +49,16 @@ func TestDuration(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("Duration(%v) = %v, %v; want %v, %v", tt.days, got, ok, tt.want, tt.ok)
 		}
+	}
+	// Past 292 years, counted in seconds and nanoseconds: half a second
+	// more at the end is 0.5/86400 day more.
+	from := time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(2025, 1, 1, 0, 0, 0, 500_000_000, time.UTC)
+	if got, want := Days(to, from), 155229+0.5/86400; math.Abs(got-want) > 1e-9 {
+		t.Errorf("Days over 425 years = %v, want %v", got, want)
+	}
+	if got, want := Days(from, to), -(155229 + 0.5/86400); math.Abs(got-want) > 1e-9 {
+		t.Errorf("Days backwards = %v, want %v", got, want)
 	}
 	if DaysOf(36*time.Hour) != 1.5 {
 		t.Errorf("DaysOf(36h) = %v", DaysOf(36*time.Hour))
