@@ -3,8 +3,8 @@ package funnel
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/funnelmath/funnelmath/internal/num"
@@ -194,7 +194,7 @@ func (c *CohortTally) Add(d Deal) error {
 		if at[k].After(cc.lastReach[k]) {
 			cc.lastReach[k] = at[k]
 		}
-		if k == n-1 || k+1 > furthest {
+		if k+1 > furthest { // the last stage has no next one: furthest <= n−1
 			continue
 		}
 		switch {

@@ -269,7 +269,7 @@ func (d Deal) Stays() []Event { return stays(d.Events) }
 func stays(events []Event) []Event {
 	for i := 1; i < len(events); i++ {
 		if events[i].Stage == events[i-1].Stage {
-			out := make([]Event, i, len(events)-1)
+			out := make([]Event, i, len(events))
 			copy(out, events[:i])
 			for _, e := range events[i:] {
 				switch last := &out[len(out)-1]; {

@@ -234,7 +234,7 @@ func (h Durations) QuantileDays(p float64) (NullFloat64, error) {
 	lo := int64(math.Floor(pos))
 	frac := pos - float64(lo)
 	a := h.orderStat(lo)
-	if frac == 0 || lo+1 >= h.n {
+	if frac == 0 { // then lo+1 may be N: h = N−1 only at p = 1
 		return Some(float64(a)), nil
 	}
 	b := h.orderStat(lo + 1)

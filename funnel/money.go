@@ -2,8 +2,8 @@ package funnel
 
 import (
 	"fmt"
-	"math/bits"
 
+	"github.com/funnelmath/funnelmath/internal/num"
 	"github.com/shopspring/decimal"
 )
 
@@ -40,17 +40,18 @@ func moneyOf(d decimal.Decimal) money {
 	return m
 }
 
-// addCents adds c cents.
+// addCents adds c cents. Amounts are never negative (every amount is
+// checked before it is added), so the cents stay non-negative.
 func (m *money) addCents(c int64) {
-	s, carry := bits.Add64(uint64(m.cents), uint64(c), 0)
-	if carry != 0 || int64(s) < 0 || c < 0 || m.cents < 0 {
-		// Past the range of non-negative int64 cents, or a negative
-		// operand: do this one exactly in the decimal.
+	s, ok := num.Add(m.cents, c)
+	if !ok {
+		// Past the range of int64 cents: do this one exactly in the
+		// decimal.
 		m.rest = m.rest.Add(decimal.New(m.cents, -2)).Add(decimal.New(c, -2))
 		m.cents = 0
 		return
 	}
-	m.cents = int64(s)
+	m.cents = s
 }
 
 // addDecimal adds d, in cents when it can.

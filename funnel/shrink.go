@@ -196,7 +196,7 @@ func Shrink(rates []Rate) (Shrinkage, error) {
 // trials in all (r >= 1).
 func fitPrior(rates []Rate, r, sk, sn float64) Prior {
 	m := sk / sn
-	if sk == 0 || sk >= sn || m <= 0 || m >= 1 {
+	if sk == 0 || sk == sn { // every rate at 0 or every rate at 1; sk <= sn was checked
 		return newPrior(sk+0.5, sn-sk+0.5, FitBoundary)
 	}
 	if r < 2 {

@@ -227,7 +227,7 @@ func NewTable(f Funnel, c Counts, opts *TableOptions) (Table, error) {
 		reached, pending = c.Entered, c.StrictPending
 	}
 	rows := make([]Row, n)
-	weakest, low := -1, math.Inf(1)
+	weakest, weakestName, low := -1, "", math.Inf(1)
 	for k := range rows {
 		row := &rows[k]
 		row.Stage, row.Reached, row.Pending = f.stages[k], reached[k], pending[k]
@@ -243,7 +243,7 @@ func NewTable(f Funnel, c Counts, opts *TableOptions) (Table, error) {
 			if row.Resolved.N > 0 {
 				row.LostShare = Some(float64(row.Lost) / float64(row.Resolved.N))
 				if v := row.Resolved.Value(); v < low {
-					weakest, low = k, v
+					weakest, weakestName, low = k, f.stages[k], v
 				}
 			}
 			if o.Confidence != 0 {
@@ -260,11 +260,7 @@ func NewTable(f Funnel, c Counts, opts *TableOptions) (Table, error) {
 			row.Money = decimal.NewNullDecimal(dec.Cents(c.AmountReached[k]))
 		}
 	}
-	t := Table{Rule: o.Rule, Stages: rows, Weakest: weakest, Overall: rows[n-1].Cumulative}
-	if weakest >= 0 {
-		t.WeakestStage = f.stages[weakest]
-	}
-	return t, nil
+	return Table{Rule: o.Rule, Stages: rows, Weakest: weakest, WeakestStage: weakestName, Overall: rows[n-1].Cumulative}, nil
 }
 
 // stepGap compares the resolved step into stage k with the benchmark in o,

@@ -124,16 +124,12 @@ func (c *Counts) perStage() [6][]int64 {
 // and g (which have the same number of stages) that would pass an int64.
 // Every count of valid Counts is at most its Deals (built by Add, or
 // checked by [Counts.Check] when decoded), so the sum of Deals bounds them
-// all; a distribution's seconds are at most its count times the longest
-// duration, so its count bounds them while it is below maxSafeObs.
+// all; the distributions' counts and seconds are checked one by one.
 func (c *Counts) canAdd(g *Counts) error {
 	if _, ok := num.Add(c.Deals, g.Deals); !ok {
 		return &InputError{Name: "deals", Value: fmt.Sprintf("%d + %d", c.Deals, g.Deals), Err: fmt.Errorf("%w: a count past an int64", ErrOutOfRange)}
 	}
 	fits := func(p, q *Durations) bool {
-		if p.n+q.n < maxSafeObs && p.n >= 0 && q.n >= 0 {
-			return true
-		}
 		_, ok1 := num.Add(p.n, q.n)
 		_, ok2 := num.Add(p.seconds, q.seconds)
 		return ok1 && ok2
@@ -147,10 +143,6 @@ func (c *Counts) canAdd(g *Counts) error {
 	}
 	return nil
 }
-
-// maxSafeObs is a count of observations whose seconds, each at most
-// [MaxDurationDays] days, cannot pass an int64 when summed.
-const maxSafeObs = math.MaxInt64 / ((maxDays + 1) * secondsPerDay)
 
 // add adds the counts of g to c, which have the same number of stages and
 // passed [Counts.canAdd], leaving out the money, which a [group] keeps.
@@ -211,7 +203,7 @@ func (c Counts) Check() error {
 	stage := func(k int, name string, err error) error {
 		return &StageError{Input: name, Index: k, Err: err}
 	}
-	prev := c.Deals - c.LostNoStage
+	prev := c.Deals // Reached[0] is checked against Deals − LostNoStage below
 	for k, r := range c.Reached {
 		switch {
 		case r < 0:
@@ -631,7 +623,8 @@ func (g *group) addDeal(d *Deal, n int) {
 		if k+1 < n && entered[k+1] {
 			c.EnteredBoth[k]++
 		}
-		if d.Outcome == Open && furthest <= k && (k+1 == n || !entered[k+1]) {
+		// Open, entered k and nothing past it: then k+1 was not entered.
+		if d.Outcome == Open && furthest == k {
 			c.StrictPending[k]++
 		}
 	}

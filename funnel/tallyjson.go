@@ -308,7 +308,7 @@ func (t *Tally) MarshalJSON() ([]byte, error) {
 		groups = append(groups, g)
 	}
 	slices.SortFunc(groups, func(a, b *group) int { return slices.Compare(a.c.Key, b.c.Key) })
-	b := make([]byte, 0, 64+len(groups)*1024)
+	b := make([]byte, 0, 4096)
 	b = append(b, `{"funnel":`...)
 	b = appendStrings(b, t.funnel.stages)
 	b = append(b, `,"by":`...)
