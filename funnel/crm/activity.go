@@ -116,20 +116,20 @@ func (c ActivityLog) run(ctx context.Context, r io.Reader, emit func(funnel.Acti
 			if col < 0 {
 				col = k.account
 			}
-			if err := t.skip(t.cellErr(col, nil, "", fmt.Errorf("%w: no deal id or account", ErrMissingValue))); err != nil {
+			if err := t.skip(t.cellErr(fields, col, "", fmt.Errorf("%w: no deal id or account", ErrMissingValue))); err != nil {
 				return err
 			}
 			continue
 		}
 		v := cell(fields, k.at)
 		if len(v) == 0 {
-			if err := t.skip(t.cellErr(k.at, v, a.DealID, fmt.Errorf("%w: no time", ErrMissingValue))); err != nil {
+			if err := t.skip(t.cellErr(fields, k.at, a.DealID, fmt.Errorf("%w: no time", ErrMissingValue))); err != nil {
 				return err
 			}
 			continue
 		}
 		if a.At, err = t.opt.Dates.parse(v); err != nil {
-			if err := t.skip(t.cellErr(k.at, v, a.DealID, err)); err != nil {
+			if err := t.skip(t.cellErr(fields, k.at, a.DealID, err)); err != nil {
 				return err
 			}
 			continue

@@ -13,11 +13,15 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// rawEvent is a stage entry or a lost row as read, with its line.
+// rawEvent is a stage entry or a lost row as read, with its line and
+// where it was read: in a long history, the index of the stage cell's
+// spelling (see [stageTable.lookup]); in a wide export, the column of its
+// date; -1 when unknown.
 type rawEvent struct {
 	at    time.Time
 	line  int
 	stage int // a funnel stage index, or lostStage
+	src   int32
 }
 
 // builder gathers the rows of one deal.
@@ -104,10 +108,7 @@ func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
 		if v := cell(fields, k.amount); len(v) > 0 && !bytes.Equal(v, b.amountRaw) {
 			a, err := parseAmount(v)
 			if err != nil {
-				return t.cellErr(k.amount, v, b.id, err)
-			}
-			if err := funnel.AmountReason(a.Decimal); err != nil {
-				return t.cellErr(k.amount, v, b.id, fmt.Errorf("%w: %w", ErrBadAmount, err))
+				return t.cellErr(fields, k.amount, b.id, err)
 			}
 			b.amount = a
 			b.amountRaw = append(b.amountRaw[:0], v...)
@@ -117,7 +118,7 @@ func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
 		if v := cell(fields, k.expected); len(v) > 0 && !bytes.Equal(v, b.expectedRaw) {
 			d, err := t.opt.Dates.parse(v)
 			if err != nil {
-				return t.cellErr(k.expected, v, b.id, err)
+				return t.cellErr(fields, k.expected, b.id, err)
 			}
 			b.expected = d
 			b.expectedRaw = append(b.expectedRaw[:0], v...)
@@ -127,7 +128,7 @@ func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
 		if v := cell(fields, k.created); len(v) > 0 {
 			d, err := t.opt.Dates.parse(v)
 			if err != nil {
-				return t.cellErr(k.created, v, b.id, err)
+				return t.cellErr(fields, k.created, b.id, err)
 			}
 			b.created = d
 		}
@@ -269,7 +270,8 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 	// An open deal whose current stage (wide format) is not its last
 	// event's, because the export has no date for it: it is there now, at
 	// an unknown time, after the stages it has dates for.
-	untimed := b.curSet && wonLine == 0 && !lost && (n == 0 || lastStage(out) != b.curStage)
+	// (Not lost, out has no lost event: its last is a stage.)
+	untimed := b.curSet && wonLine == 0 && !lost && (n == 0 || out[len(out)-1].stage != b.curStage)
 	if untimed {
 		n++
 	}
@@ -294,17 +296,6 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 		d.Outcome, d.Closed = funnel.Lost, b.closedHint
 	}
 	return t.check(f, d, b.line)
-}
-
-// lastStage returns the stage of the last event of out that is not a
-// loss; out has one.
-func lastStage(out []rawEvent) int {
-	for i := len(out) - 1; i >= 0; i-- {
-		if out[i].stage != lostStage {
-			return out[i].stage
-		}
-	}
-	return lostStage
 }
 
 func (b *builder) deal(events []funnel.Event) funnel.Deal {

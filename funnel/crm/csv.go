@@ -158,7 +158,7 @@ func (r *records) next() ([][]byte, error) {
 			end = pos + i
 		}
 		f := line[pos:end]
-		if bytes.IndexByte(f, '"') >= 0 {
+		if bytes.ContainsRune(f, '"') {
 			return nil, r.syntax(`bare " in an unquoted field`)
 		}
 		r.buf = append(r.buf, f...)

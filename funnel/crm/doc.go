@@ -32,9 +32,11 @@
 //
 // Amounts are [decimal.Decimal] in the export's currency, read by
 // [ParseAmount]; an empty amount is missing (Amount.Valid false), never
-// zero. Times are time.Time, read by [Dates]: RFC 3339, 2006-01-02 or a
-// layout of the caller's, in UTC unless a location is given. A zero time
-// means the export did not say.
+// zero, and one past [funnel.CheckAmount]'s bounds is a bad amount on
+// whatever row it is. Times are time.Time, read by [Dates]: RFC 3339,
+// 2006-01-02 or a layout of the caller's, in UTC unless a location is
+// given. A zero time means the export did not say; a cell that reads as
+// the zero time (0001-01-01) is a bad date, not a missing one.
 //
 // # Errors
 //

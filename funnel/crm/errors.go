@@ -35,7 +35,9 @@ var (
 	// as a deal id or an event time.
 	ErrMissingValue = errors.New("missing value")
 	// ErrBadDate reports a date that is neither RFC 3339, 2006-01-02, nor
-	// a layout the caller gave.
+	// a layout the caller gave, or that is Go's zero time (then it wraps
+	// [funnel.ErrZeroDate] too), which a deal cannot hold: funnel reads
+	// the zero time as "unknown".
 	ErrBadDate = errors.New("bad date")
 	// ErrBadAmount reports an amount that is not a plain non-negative
 	// decimal with optional thousands separators and currency symbol, or
@@ -62,7 +64,9 @@ var (
 
 // RowError records a failure tied to a row of the input. Line is the
 // 1-based line of the file where the row starts (the header is line 1).
-// Column is the header name of the offending cell and Value its text;
+// Column is the header name of the offending cell and Value its text as
+// it stands in the file (surrounding white space included, CSV quoting
+// removed);
 // both are empty when the whole row or deal is at fault, and Value is
 // empty for a fault of the header (a missing or duplicate column). DealID
 // is the deal the row belongs to, when known.
@@ -76,7 +80,7 @@ var (
 type RowError struct {
 	Line   int    // 1-based line where the row starts; 0 when not tied to a line
 	Column string // header name of the offending cell, or ""
-	Value  string // the offending cell's text, or ""
+	Value  string // the offending cell's text as written, or ""
 	DealID string // the row's deal id, or "" when unknown
 	Err    error  // the reason, which wraps a sentinel
 }
@@ -86,7 +90,12 @@ type RowError struct {
 //
 //	crm: line 7: deal "D1": column "amount" = "12,34": bad amount: misplaced thousands separator
 //	crm: line 1: column "deal_id": missing column: not in the header; nearest: "Deal ID"
+//
+// A nil *RowError reads "crm: <nil>", and a nil reason "<nil>".
 func (e *RowError) Error() string {
+	if e == nil {
+		return "crm: <nil>"
+	}
 	s := "crm: "
 	if e.Line > 0 {
 		s += "line " + strconv.Itoa(e.Line) + ": "
@@ -110,13 +119,21 @@ func headerErr(err error) bool {
 	return errors.Is(err, ErrMissingColumn) || errors.Is(err, ErrDuplicateColumn)
 }
 
-// Unwrap returns the underlying error.
-func (e *RowError) Unwrap() error { return e.Err }
+// Unwrap returns the underlying error, nil for a nil *RowError.
+func (e *RowError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // MarshalJSON encodes the error as an object with the fields line, column,
 // value, deal_id and error (the reason's text), so a [Result] can be
-// returned as JSON.
+// returned as JSON; a nil *RowError encodes as null.
 func (e *RowError) MarshalJSON() ([]byte, error) {
+	if e == nil {
+		return []byte("null"), nil
+	}
 	return json.Marshal(struct {
 		Line   int    `json:"line"`
 		Column string `json:"column,omitempty"`

@@ -100,7 +100,7 @@ func TestErrorText(t *testing.T) {
 		name: "long: an amount out of range names its cell",
 		read: errOf(crm.Long{Funnel: sales}),
 		in:   longHeader + "A,ann,Lead,2024-01-01,0.0000000000000000001\n",
-		want: `crm: line 2: deal "A": column "amount" = "0.0000000000000000001": bad amount: value out of range: amount 1e-19 has more than 18 decimal places or 36 digits`,
+		want: `crm: line 2: deal "A": column "amount" = "0.0000000000000000001": bad amount: value out of range: 19 decimal places, more than 18`,
 		is:   []error{crm.ErrBadAmount, funnel.ErrOutOfRange},
 		row:  &skip{Line: 2, Column: "amount", Value: "0.0000000000000000001", DealID: "A"},
 	}, {

@@ -142,6 +142,7 @@ var dateCases = []string{
 	"2024-01-31T23:59:59Z", "2024-02-29", "2023-02-29", "2024-13-01", "2024-00-10",
 	"2024-04-31T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T10:60:00Z", "2024-01-01T10:00:60Z",
 	"2024-01-01T10:00:00+02:00", "2024-01-01T10:00:00.5Z", "2024-1-01", "0000-01-01", "abcd-ef-gh", "2024-01-01T10:00:00z",
+	"0001-01-01", "0001-01-01T00:00:00Z", "0001-01-01T01:00:00+01:00", "0001-01-01T00:00:00.000000001Z",
 }
 
 // TestDatesMatchTimePackage checks the allocation-free forms against the
@@ -158,6 +159,13 @@ func checkDate(t *testing.T, s string) {
 	want, werr := time.Parse(time.RFC3339, s)
 	if werr != nil {
 		want, werr = time.Parse(time.DateOnly, s)
+	}
+	if werr == nil && want.IsZero() {
+		// The zero time, which a deal cannot hold, is a bad date.
+		if !errors.Is(err, ErrBadDate) || !errors.Is(err, funnel.ErrZeroDate) {
+			t.Fatalf("parse(%q) = %v, %v; want an error wrapping ErrBadDate and ErrZeroDate", s, got, err)
+		}
+		return
 	}
 	if (err == nil) != (werr == nil) {
 		t.Fatalf("parse(%q) error = %v, time package error = %v", s, err, werr)
@@ -220,11 +228,13 @@ func TestParseAmount(t *testing.T) {
 		{"1234.50", "1234.5", nil},
 		{"$1,234.50", "1234.5", nil},
 		{"€1,234,567.891", "1234567.891", nil},
+		{"123,456.5", "123456.5", nil}, // a first group of three
+		{"123,456", "123456", nil},
 		{"£7", "7", nil},
 		{"¥1,000", "1000", nil},
 		{" 42 ", "42", nil},
 		{"123456789012345678901234.5", "123456789012345678901234.5", nil}, // past int64: the slow path
-		{"0.000000000000000000001", "0.000000000000000000001", nil},
+		{"0.000000000000000000001", "", funnel.ErrOutOfRange},             // 21 places, past funnel.MaxAmountPlaces (18)
 		{"-5", "", funnel.ErrNegativeAmount},
 		{"$-5", "", ErrBadAmount},
 		{"12,34", "", ErrBadAmount},
@@ -269,11 +279,24 @@ func TestParseAmount(t *testing.T) {
 }
 
 // FuzzParseAmount checks, for any input, that an accepted amount is not
-// negative and equals what decimal.NewFromString reads once the symbol and
-// the separators are taken out (the second method).
+// negative, passes funnel.CheckAmount and equals what decimal.NewFromString
+// reads once the symbol and the separators are taken out (the second
+// method), and that an amount refused as out of range is one that
+// funnel.CheckAmount refuses too.
 func FuzzParseAmount(f *testing.F) {
-	for _, s := range []string{"", "0", "$1,234.50", "12,34", "-5", "1e5", "123456789012345678901234.5"} {
+	for _, s := range []string{"", "0", "$1,234.50", "12,34", "-5", "1e5", "123456789012345678901234.5",
+		"0.0000000000000000001", "1" + strings.Repeat("0", 36), "$1,000.0000000000000000000"} {
 		f.Add(s)
+	}
+	clean := func(s string) string {
+		c := strings.TrimSpace(s)
+		for _, sym := range []string{"$", "€", "£", "¥"} {
+			if rest, ok := strings.CutPrefix(c, sym); ok {
+				c = rest
+				break
+			}
+		}
+		return strings.ReplaceAll(c, ",", "")
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got, err := ParseAmount(s)
@@ -281,7 +304,16 @@ func FuzzParseAmount(f *testing.F) {
 			if !errors.Is(err, ErrBadAmount) {
 				t.Fatalf("ParseAmount(%q) error %v does not wrap ErrBadAmount", s, err)
 			}
+			if errors.Is(err, funnel.ErrOutOfRange) {
+				d, derr := decimal.NewFromString(clean(s))
+				if derr != nil || funnel.CheckAmount(d) == nil {
+					t.Fatalf("ParseAmount(%q) = %v, but funnel.CheckAmount(%v) accepts it (%v)", s, err, d, derr)
+				}
+			}
 			return
+		}
+		if got.Valid && funnel.CheckAmount(got.Decimal) != nil {
+			t.Fatalf("ParseAmount(%q) = %v, which funnel.CheckAmount refuses", s, got.Decimal)
 		}
 		if !got.Valid {
 			if strings.TrimSpace(s) != "" {
@@ -292,14 +324,7 @@ func FuzzParseAmount(f *testing.F) {
 		if got.Decimal.IsNegative() {
 			t.Fatalf("ParseAmount(%q) = %v, negative", s, got.Decimal)
 		}
-		clean := strings.TrimSpace(s)
-		for _, sym := range []string{"$", "€", "£", "¥"} {
-			if c, ok := strings.CutPrefix(clean, sym); ok {
-				clean = c
-				break
-			}
-		}
-		want, err := decimal.NewFromString(strings.ReplaceAll(clean, ",", ""))
+		want, err := decimal.NewFromString(clean(s))
 		if err != nil || !want.Equal(got.Decimal) {
 			t.Fatalf("ParseAmount(%q) = %v, decimal reads %v (%v)", s, got.Decimal, want, err)
 		}
@@ -345,11 +370,82 @@ func TestNearest(t *testing.T) {
 		// "Owner Role" (5 away) before "Opportunity Owner" (12).
 		{"owner", 3, []string{"Owner Role", "Opportunity Owner"}},
 		{"zzz", 3, []string{}},
+		// "own" (3 runes, the shortest that counts) is in "Owner Role" and
+		// "Opportunity Owner", 7 and 14 edits away; "ow" (2) is in them
+		// too, but too short to count.
+		{"own", 3, []string{"Owner Role", "Opportunity Owner"}},
+		{"ow", 3, []string{}},
+		// "stain" is 2 edits from "stage" (g→i, e→n), the cut-off for 5
+		// runes, and contains no "stage": in by distance alone.
+		{"stain", 3, []string{"Stage"}},
 	}
 	for _, tt := range tests {
 		got := nearest(tt.name, header, tt.n)
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("nearest(%q, %d) mismatch (-want +got):\n%s", tt.name, tt.n, diff)
 		}
+	}
+}
+
+// TestFastDate checks the allocation-free reader of 2006-01-02 and
+// 2006-01-02T15:04:05Z on each side of every field's range, against the
+// time package (the second method): it reads every valid date the time
+// package reads, to the same instant, and refuses the others, so that
+// nothing valid is left to the slow path.
+func TestFastDate(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"0000-01-01", true}, {"9999-12-31", true}, {"2024-01-01", true}, {"2024-12-31", true},
+		{"2024-02-29", true}, {"2000-02-29", true}, {"2023-02-28", true}, {"1900-02-28", true},
+		{"2024-04-30", true}, {"2024-06-30", true}, {"2024-09-30", true}, {"2024-11-30", true},
+		{"2024-01-31", true}, {"2024-03-31", true}, {"2024-10-09", true},
+		{"2023-02-29", false}, {"1900-02-29", false}, {"2100-02-29", false}, {"2024-02-30", false},
+		{"2024-04-31", false}, {"2024-06-31", false}, {"2024-09-31", false}, {"2024-11-31", false},
+		{"2024-01-32", false}, {"2024-13-01", false}, {"2024-00-01", false}, {"2024-01-00", false},
+		{"2024/01/01", false}, {"2024-01/01", false}, {"2024-0/-01", false}, {"2024-0:-01", false},
+		{"/024-01-01", false}, {":024-01-01", false}, {"2024-01-0/", false}, {"2024-01-0:", false},
+		{"2024-01-01T00:00:00Z", true}, {"2024-01-01T23:59:59Z", true}, {"2024-01-01T09:09:09Z", true},
+		{"2024-01-01T24:00:00Z", false}, {"2024-01-01T23:60:00Z", false}, {"2024-01-01T23:59:60Z", false},
+		{"2024-01-01T0/:00:00Z", false}, {"2024-01-01T00:0::00Z", false}, {"2024-01-01T00:00:/0Z", false},
+		{"2024-01-01T00-00:00Z", false}, {"2024-01-01T00:00-00Z", false}, {"2024-02-30T00:00:00Z", false},
+	}
+	for _, tt := range tests {
+		clock := len(tt.in) == 20
+		got, ok := fastDate([]byte(tt.in), clock, time.UTC)
+		layout := time.DateOnly
+		if clock {
+			layout = time.RFC3339
+		}
+		want, err := time.Parse(layout, tt.in)
+		if (err == nil) != tt.ok {
+			t.Fatalf("time.Parse(%q) error = %v, the table says ok %v", tt.in, err, tt.ok)
+		}
+		if ok != tt.ok || (ok && !got.Equal(want)) {
+			t.Errorf("fastDate(%q) = %v, %v; want %v, %v", tt.in, got, ok, want, tt.ok)
+		}
+	}
+}
+
+// TestReadersFastPaths checks the allocation counts that the readers'
+// speed rests on: the two common date forms are read without allocating
+// (Dates.parse), and an amount of up to 18 significant digits, the widest
+// an int64 holds, costs no more than one of a single digit (the big-number
+// path starts at 19).
+func TestReadersFastPaths(t *testing.T) {
+	for _, s := range []string{"2024-01-01", "0000-01-01", "9999-12-31", "2024-12-31T23:59:59Z", "2024-01-01T00:00:00Z"} {
+		if n := testing.AllocsPerRun(100, func() { _, _ = Dates{}.parse([]byte(s)) }); n != 0 {
+			t.Errorf("Dates.parse(%q) allocates %v times, want 0", s, n)
+		}
+	}
+	one := testing.AllocsPerRun(100, func() { _, _ = parseAmount([]byte("7")) })
+	for _, s := range []string{"999999999999999999", "1,000,000,000,000,000.00", "0.000000000000000001", "000000000000000000000000000123456789012345678"} {
+		if n := testing.AllocsPerRun(100, func() { _, _ = parseAmount([]byte(s)) }); n > one {
+			t.Errorf("parseAmount(%q) allocates %v times, more than the %v of one digit", s, n, one)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = parseAmount([]byte("9999999999999999999")) }); n <= one {
+		t.Errorf("parseAmount of 19 digits allocates %v times, want more than %v: the test above cannot tell the paths apart", n, one)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
 )
@@ -95,7 +96,13 @@ type LongColumns struct {
 // Two ids share a hash with probability about n²/2⁶⁵ over n deals (under
 // 3e-6 for ten million), which would report a false repeat. With
 // Scattered set, the reader holds every deal until the end of the input
-// and emits them in the order of their first rows.
+// and emits them in the order of their first rows. It holds them compactly,
+// in flat arrays that the garbage collector need not scan: per deal its
+// id, 32 bytes, a map entry, 8 bytes per optional column read and the
+// text of each value the deal changes to (names seen before are shared),
+// plus 32 bytes per row; about 230 bytes a deal on the bench generator's
+// history. It holds at most 2³¹−1 deals and rows; past that reading ends
+// with an error wrapping [funnel.ErrOutOfRange].
 //
 // The zero Long has no funnel and returns an error wrapping
 // [ErrBadConfig]; set Funnel.
@@ -168,44 +175,54 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 	}
 	k.attrs = t.attrCols()
 	var sl slab
-	cellOf := func(e rawEvent) (string, string) { return t.header[stageCol], stageName(c.Funnel, e.stage) }
+	// cellOf names the stage cell of an event as written.
+	cellOf := func(e rawEvent) (string, string) {
+		return t.header[stageCol], stages.written(c.Funnel, e.src, e.stage)
+	}
 
+	// event reads the stage and time of a record, or that it is marked
+	// deleted. Its error names no deal; the caller sets it.
+	event := func(fields [][]byte) (e rawEvent, deleted bool, re *RowError) {
+		e.line = t.rec.start
+		if delCol >= 0 {
+			del, err := parseFlag(cell(fields, delCol))
+			if err != nil {
+				return e, false, t.cellErr(fields, delCol, "", err)
+			}
+			if del {
+				return e, true, nil
+			}
+		}
+		st, spell, ok := stages.lookup(fields[stageCol])
+		if !ok {
+			return e, false, t.cellErr(fields, stageCol, "", unknownStage(cell(fields, stageCol)))
+		}
+		av := cell(fields, atCol)
+		if len(av) == 0 {
+			return e, false, t.cellErr(fields, atCol, "", fmt.Errorf("%w: no time", ErrMissingValue))
+		}
+		at, err := t.opt.Dates.parse(av)
+		if err != nil {
+			return e, false, t.cellErr(fields, atCol, "", err)
+		}
+		e.at, e.stage, e.src = at, st, spell
+		return e, false, nil
+	}
 	// row reads one record into b; a failure marks the deal bad.
 	row := func(b *builder, fields [][]byte) error {
 		b.lastLine = t.rec.start
-		re := func() *RowError {
-			if delCol >= 0 {
-				v := cell(fields, delCol)
-				del, err := parseFlag(v)
-				if err != nil {
-					return t.cellErr(delCol, v, b.id, err)
-				}
-				if del {
-					b.deleted = append(b.deleted, t.rec.start)
-					return nil
-				}
-			}
-			sv := cell(fields, stageCol)
-			st, ok := stages.lookup(sv)
-			if !ok {
-				return t.cellErr(stageCol, sv, b.id, unknownStage(sv))
-			}
-			av := cell(fields, atCol)
-			if len(av) == 0 {
-				return t.cellErr(atCol, av, b.id, fmt.Errorf("%w: no time", ErrMissingValue))
-			}
-			at, err := t.opt.Dates.parse(av)
-			if err != nil {
-				return t.cellErr(atCol, av, b.id, err)
-			}
-			if re := t.fill(&k, b, fields); re != nil {
-				return re
-			}
-			b.events = append(b.events, rawEvent{at: at, line: t.rec.start, stage: st})
+		e, del, re := event(fields)
+		switch {
+		case re != nil:
+			re.DealID = b.id
+		case del:
+			b.deleted = append(b.deleted, e.line)
 			return nil
-		}()
-		if re == nil {
-			return nil
+		default:
+			if re = t.fill(&k, b, fields); re == nil {
+				b.events = append(b.events, e)
+				return nil
+			}
 		}
 		b.bad = true
 		return t.skip(re)
@@ -229,13 +246,18 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		}
 		return emit(d)
 	}
-	missingID := func(v []byte) error {
-		return t.skip(t.cellErr(k.id, v, "", fmt.Errorf("%w: no deal id", ErrMissingValue)))
+	missingID := func(fields [][]byte) error {
+		return t.skip(t.cellErr(fields, k.id, "", fmt.Errorf("%w: no deal id", ErrMissingValue)))
 	}
 
 	if c.Scattered {
-		byID := map[string]*builder{}
-		var order []*builder
+		var keep []int // the columns whose last value a deal keeps
+		for _, col := range append([]int{k.owner, k.segment, k.source, k.account, k.amount, k.expected}, k.attrs...) {
+			if col >= 0 {
+				keep = append(keep, col)
+			}
+		}
+		h := newHeld(keep, t.opt.Dates.loc())
 		bad := map[string]bool{} // ids of rows with the wrong number of fields
 		for {
 			fields, err := t.next()
@@ -250,28 +272,45 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 			}
 			id := cell(fields, k.id)
 			if len(id) == 0 {
-				if err := missingID(id); err != nil {
+				if err := missingID(fields); err != nil {
 					return err
 				}
 				continue
 			}
-			b, ok := byID[string(id)]
-			if !ok {
-				b = &builder{}
-				b.reset(string(id), t.rec.start)
-				byID[b.id] = b
-				order = append(order, b)
+			if h.full() {
+				return errTooMany(t.rec.start)
 			}
-			if err := row(b, fields); err != nil {
-				return err
+			i := h.deal(id, t.rec.start)
+			e, del, re := event(fields)
+			switch {
+			case re != nil:
+			case del:
+				h.add(i, time.Time{}, e.line, deletedRow)
+			default:
+				if re = h.hold(t, &k, i, fields); re == nil {
+					h.add(i, e.at, e.line, eventCode(e.stage, e.src))
+				}
+			}
+			if re != nil {
+				re.DealID = string(id)
+				h.deals[i].bad = true
+				if err := t.skip(re); err != nil {
+					return err
+				}
 			}
 		}
-		for i, b := range order {
+		var b builder
+		for i := range h.deals {
+			if re := h.restore(t, &k, stages, i, &b); re != nil {
+				if err := t.skip(re); err != nil {
+					return err
+				}
+				continue
+			}
 			b.bad = b.bad || bad[b.id]
-			if err := done(b); err != nil {
+			if err := done(&b); err != nil {
 				return err
 			}
-			order[i] = nil
 		}
 		return nil
 	}
@@ -301,7 +340,7 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		}
 		id := cell(fields, k.id)
 		if len(id) == 0 {
-			if err := missingID(id); err != nil {
+			if err := missingID(fields); err != nil {
 				return err
 			}
 			continue

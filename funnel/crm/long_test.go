@@ -422,6 +422,11 @@ func TestLongConfigErrors(t *testing.T) {
 		{"lost name is a stage", crm.Long{Funnel: sales, Options: crm.Options{Stages: crm.Stages{Lost: []string{"Lead"}}}}, crm.ErrBadConfig},
 		{"lenient without OnSkip", crm.Long{Funnel: sales, Options: crm.Options{Lenient: true}}, crm.ErrBadConfig},
 		{"quote as separator", crm.Long{Funnel: sales, Options: crm.Options{Comma: '"'}}, crm.ErrBadConfig},
+		// A separator must be one byte: 0x80 is the first rune UTF-8 writes in two.
+		{"separator past ASCII", crm.Long{Funnel: sales, Options: crm.Options{Comma: 0x80}}, crm.ErrBadConfig},
+		{"negative separator", crm.Long{Funnel: sales, Options: crm.Options{Comma: -1}}, crm.ErrBadConfig},
+		{"line end as separator", crm.Long{Funnel: sales, Options: crm.Options{Comma: '\n'}}, crm.ErrBadConfig},
+		{"carriage return as separator", crm.Long{Funnel: sales, Options: crm.Options{Comma: '\r'}}, crm.ErrBadConfig},
 		{"explicit column absent", crm.Long{Funnel: sales, Columns: crm.LongColumns{Segment: "Segment Name"}}, crm.ErrMissingColumn},
 		{"required column unmapped", crm.Long{Funnel: sales, Columns: crm.LongColumns{At: "-"}}, crm.ErrBadConfig},
 		// A blank alias would read every empty stage cell as that stage.

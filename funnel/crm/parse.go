@@ -26,7 +26,9 @@ type Dates struct {
 
 // Parse returns the time in s, surrounding white space ignored. It returns
 // an error wrapping [ErrBadDate] when s is empty or matches none of the
-// layouts.
+// layouts, and one wrapping [ErrBadDate] and [funnel.ErrZeroDate] when s is
+// Go's zero time, 0001-01-01T00:00:00Z (in whatever zone it is written),
+// which a deal cannot hold: funnel reads the zero time as "unknown".
 func (d Dates) Parse(s string) (time.Time, error) {
 	t, err := d.parse([]byte(strings.TrimSpace(s)))
 	if err != nil {
@@ -42,10 +44,20 @@ func (d Dates) loc() *time.Location {
 	return d.Location
 }
 
-// parse reads b, which has no surrounding space. The two common forms,
+// parse reads b, which has no surrounding space, and refuses the zero
+// time (see [Dates.Parse]).
+func (d Dates) parse(b []byte) (time.Time, error) {
+	t, err := d.read(b)
+	if err == nil && t.IsZero() {
+		return time.Time{}, fmt.Errorf("%w: %w: 0001-01-01T00:00:00Z stands for no date", ErrBadDate, funnel.ErrZeroDate)
+	}
+	return t, err
+}
+
+// read reads b by the layouts. The two common forms,
 // 2006-01-02T15:04:05Z and 2006-01-02, are read without allocating; other
 // forms go through the time package.
-func (d Dates) parse(b []byte) (time.Time, error) {
+func (d Dates) read(b []byte) (time.Time, error) {
 	switch {
 	case len(b) == 20 && b[10] == 'T' && b[19] == 'Z':
 		if t, ok := fastDate(b, true, time.UTC); ok {
@@ -127,12 +139,16 @@ func daysIn(m time.Month, y int) int {
 // ("1,234,567.89") and one leading currency symbol ($, €, £ or ¥), with
 // surrounding white space ignored. An empty s is a missing amount: the
 // result is not Valid and the error is nil, so a missing amount is never
-// read as zero.
+// read as zero. The result keeps the places as written (1.50 has two).
 //
 // Anything else (a sign, an exponent, a symbol after the number, spaces
 // inside, a decimal comma, misplaced separators) returns an error wrapping
 // [ErrBadAmount]; a leading minus sign also wraps
-// [funnel.ErrNegativeAmount].
+// [funnel.ErrNegativeAmount]. An amount that [funnel.CheckAmount] refuses,
+// with more than [funnel.MaxAmountPlaces] decimal places (trailing zeros
+// count) or [funnel.MaxAmountDigits] digits before the point (leading
+// zeros do not), wraps [ErrBadAmount] and [funnel.ErrOutOfRange]: every
+// reader applies this one rule to every amount cell.
 func ParseAmount(s string) (decimal.NullDecimal, error) {
 	a, err := parseAmount([]byte(strings.TrimSpace(s)))
 	if err != nil {
@@ -141,7 +157,11 @@ func ParseAmount(s string) (decimal.NullDecimal, error) {
 	return a, nil
 }
 
-// parseAmount reads b, which has no surrounding space.
+// parseAmount reads b, which has no surrounding space. An amount past
+// funnel's bounds is refused from its digits as written, before it is
+// made a decimal (so that a cell of a million digits costs no big-number
+// arithmetic), and every amount made is then checked by
+// [funnel.AmountReason], the rule of the whole module.
 func parseAmount(b []byte) (decimal.NullDecimal, error) {
 	if len(b) == 0 {
 		return decimal.NullDecimal{}, nil
@@ -158,33 +178,38 @@ func parseAmount(b []byte) (decimal.NullDecimal, error) {
 	var (
 		v       int64
 		digits  int  // significant digits in v, leading zeros excluded
+		whole   int  // of them, those before the point
 		frac    = -1 // digits after the point, -1 before it
 		group   = 0  // digits since the last separator
 		grouped = false
-		intDig  = 0
+		intSeen = false // a digit before the point
 	)
 	for i, c := range b {
 		switch {
 		case c >= '0' && c <= '9':
+			sig := v != 0 || c != '0'
 			if frac >= 0 {
 				frac++
 			} else {
-				intDig++
+				intSeen = true
 				group++
+				if sig {
+					whole++
+				}
 			}
-			if v != 0 || c != '0' {
+			if sig {
 				digits++
 			}
 			if digits <= 18 {
 				v = v*10 + int64(c-'0')
 			}
 		case c == ',' && frac < 0:
-			if intDig == 0 || (grouped && group != 3) || (!grouped && group > 3) {
+			if !intSeen || (grouped && group != 3) || (!grouped && group > 3) {
 				return decimal.NullDecimal{}, fmt.Errorf("%w: misplaced thousands separator", ErrBadAmount)
 			}
 			grouped, group = true, 0
 		case c == '.' && frac < 0:
-			if intDig == 0 || (grouped && group != 3) {
+			if !intSeen || (grouped && group != 3) {
 				return decimal.NullDecimal{}, fmt.Errorf("%w: misplaced point or separator", ErrBadAmount)
 			}
 			frac = 0
@@ -195,24 +220,37 @@ func parseAmount(b []byte) (decimal.NullDecimal, error) {
 			return decimal.NullDecimal{}, fmt.Errorf("%w: unexpected %q", ErrBadAmount, rune(c))
 		}
 	}
-	if intDig == 0 {
+	if !intSeen {
 		return decimal.NullDecimal{}, fmt.Errorf("%w: not a number", ErrBadAmount)
 	}
-	if frac < 0 && grouped && group != 3 {
+	if frac == -1 && grouped && group != 3 {
 		return decimal.NullDecimal{}, fmt.Errorf("%w: misplaced thousands separator", ErrBadAmount)
 	}
-	if digits <= 18 {
-		return decimal.NewNullDecimal(decimal.New(v, -int32(max(frac, 0)))), nil
+	places := max(frac, 0)
+	if places > funnel.MaxAmountPlaces {
+		return decimal.NullDecimal{}, fmt.Errorf("%w: %w: %d decimal places, more than %d", ErrBadAmount, funnel.ErrOutOfRange, places, funnel.MaxAmountPlaces)
 	}
-	clean := make([]byte, 0, len(b))
-	for _, c := range b {
-		if c != ',' {
-			clean = append(clean, c)
+	if whole > funnel.MaxAmountDigits {
+		return decimal.NullDecimal{}, fmt.Errorf("%w: %w: %d digits before the point, more than %d", ErrBadAmount, funnel.ErrOutOfRange, whole, funnel.MaxAmountDigits)
+	}
+	var d decimal.Decimal
+	if digits <= 18 {
+		d = decimal.New(v, -int32(places))
+	} else {
+		// Past int64, and within the bounds: at most 54 digits.
+		clean := make([]byte, 0, len(b))
+		for _, c := range b {
+			if c != ',' {
+				clean = append(clean, c)
+			}
+		}
+		var err error
+		if d, err = decimal.NewFromString(string(clean)); err != nil {
+			return decimal.NullDecimal{}, fmt.Errorf("%w: %v", ErrBadAmount, err)
 		}
 	}
-	d, err := decimal.NewFromString(string(clean))
-	if err != nil {
-		return decimal.NullDecimal{}, fmt.Errorf("%w: %v", ErrBadAmount, err)
+	if err := funnel.AmountReason(d); err != nil {
+		return decimal.NullDecimal{}, fmt.Errorf("%w: %w", ErrBadAmount, err)
 	}
 	return decimal.NewNullDecimal(d), nil
 }

@@ -138,6 +138,10 @@ type Result struct {
 // none is the column name that says a role has no column.
 const none = "-"
 
+// ctxEvery is the number of records read between two checks of the
+// context.
+const ctxEvery = 4096
+
 // errStopped tells a reader's loop that the consumer stopped iterating.
 var errStopped = errors.New("crm: iteration stopped")
 
@@ -151,7 +155,8 @@ type table struct {
 	used   []bool // header columns given a role
 	in     interner
 	ctx    context.Context
-	rows   int
+	// tillCtx counts down the records left before ctx is checked again.
+	tillCtx int
 	// pending holds the notes about the deal being finished; they are
 	// reported only when the deal is kept (see [table.check]).
 	pending []Note
@@ -189,7 +194,7 @@ func open(ctx context.Context, r io.Reader, o Options) (*table, error) {
 	if o.Comma != 0 {
 		comma = byte(o.Comma)
 	}
-	t := &table{rec: newRecords(r, comma), opt: o, in: interner{}, ctx: ctx, idCol: -1}
+	t := &table{rec: newRecords(r, comma), opt: o, in: interner{}, ctx: ctx, idCol: -1, tillCtx: ctxEvery}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -227,7 +232,7 @@ func (t *table) col(name, def string, required bool) (int, error) {
 	}
 	if name == none {
 		if required {
-			return -1, configErr("a required column is mapped to %q", none)
+			return 0, configErr("a required column is mapped to %q", none)
 		}
 		return -1, nil
 	}
@@ -243,7 +248,7 @@ func (t *table) col(name, def string, required bool) (int, error) {
 		for i, h := range t.header {
 			if strings.ToLower(strings.TrimSpace(h)) == k {
 				if idx >= 0 {
-					return -1, &RowError{Line: t.hline, Column: name, Err: fmt.Errorf("%w: matches columns %d and %d once case and surrounding space are ignored", ErrDuplicateColumn, idx+1, i+1)}
+					return 0, &RowError{Line: t.hline, Column: name, Err: fmt.Errorf("%w: matches columns %d and %d once case and surrounding space are ignored", ErrDuplicateColumn, idx+1, i+1)}
 				}
 				idx = i
 			}
@@ -251,7 +256,7 @@ func (t *table) col(name, def string, required bool) (int, error) {
 	}
 	if idx < 0 {
 		if required || (explicit && !t.lax) {
-			return -1, t.missing(name, "not in the header")
+			return 0, t.missing(name, "not in the header")
 		}
 		return -1, nil
 	}
@@ -352,8 +357,9 @@ func (t *table) next() ([][]byte, error) {
 		if err != io.EOF {
 			// Every record counts, bad ones too, so that a long run of
 			// malformed rows in lenient mode still sees a cancellation.
-			t.rows++
-			if t.rows%4096 == 0 {
+			t.tillCtx--
+			if t.tillCtx <= 0 {
+				t.tillCtx = ctxEvery
 				if err := t.ctx.Err(); err != nil {
 					return nil, err
 				}
@@ -372,10 +378,8 @@ func (t *table) next() ([][]byte, error) {
 		if len(fields) != len(t.header) {
 			err := &RowError{Line: t.rec.start, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformedRow, len(fields), len(t.header))}
 			if t.idCol >= 0 && t.idCol < len(fields) {
-				if id := cell(fields, t.idCol); len(id) > 0 {
-					err.DealID = string(id)
-					t.badIDs = append(t.badIDs, err.DealID)
-				}
+				err.DealID = string(cell(fields, t.idCol)) // "" names no deal
+				t.badIDs = append(t.badIDs, err.DealID)
 			}
 			if err := t.skip(err); err != nil {
 				return nil, err
@@ -402,9 +406,11 @@ func (t *table) note(n Note) {
 	}
 }
 
-// cellErr returns a *RowError for cell i of the current record.
-func (t *table) cellErr(i int, v []byte, id string, err error) *RowError {
-	return &RowError{Line: t.rec.start, Column: t.header[i], Value: string(v), DealID: id, Err: err}
+// cellErr returns a *RowError for cell i of the current record, fields,
+// with the cell's text as it stands in the file (surrounding space
+// included).
+func (t *table) cellErr(fields [][]byte, i int, id string, err error) *RowError {
+	return &RowError{Line: t.rec.start, Column: t.header[i], Value: string(fields[i]), DealID: id, Err: err}
 }
 
 // idSet remembers deal ids by a 64-bit hash, with the lines where each was

@@ -163,7 +163,7 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 			}
 			d, err := t.opt.Dates.parse(v)
 			if err != nil {
-				return time.Time{}, t.cellErr(i, v, b.id, err)
+				return time.Time{}, t.cellErr(fields, i, b.id, err)
 			}
 			return d, nil
 		}
@@ -171,9 +171,9 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 			return funnel.Deal{}, re
 		}
 		sv := cell(fields, cs.stage)
-		st, ok := stages.lookup(sv)
+		st, _, ok := stages.lookup(sv)
 		if !ok {
-			return funnel.Deal{}, t.cellErr(cs.stage, sv, b.id, unknownStage(sv))
+			return funnel.Deal{}, t.cellErr(fields, cs.stage, b.id, unknownStage(sv))
 		}
 		outcome, reached := funnel.Open, st
 		switch {
@@ -185,7 +185,7 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 		if cs.status >= 0 {
 			v := cell(fields, cs.status)
 			bad := func(err error, why string) (funnel.Deal, *RowError) {
-				return funnel.Deal{}, t.cellErr(cs.status, v, b.id, fmt.Errorf("%w: %s at stage %q", err, why, sv))
+				return funnel.Deal{}, t.cellErr(fields, cs.status, b.id, fmt.Errorf("%w: %s at stage %q", err, why, sv))
 			}
 			switch strings.ToLower(string(v)) {
 			case "":
@@ -204,7 +204,7 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 				}
 				outcome = funnel.Lost
 			default:
-				return funnel.Deal{}, t.cellErr(cs.status, v, b.id, fmt.Errorf("%w: want open, won or lost", ErrBadStatus))
+				return funnel.Deal{}, t.cellErr(fields, cs.status, b.id, fmt.Errorf("%w: want open, won or lost", ErrBadStatus))
 			}
 		}
 		var re *RowError

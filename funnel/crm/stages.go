@@ -30,11 +30,22 @@ type Stages struct {
 // lostStage marks a lost row in place of a stage index.
 const lostStage = -1
 
-// stageTable resolves stage cells to a stage index or lostStage.
+// maxSpellings bounds the spellings a stageTable keeps: the stage cells
+// as written that matched, such as "qualified" and " Qualified" for the
+// stage Qualified. Past it, which takes that many distinct spellings of
+// the funnel's names in one input, an error names a stage cell by the
+// funnel's name instead.
+const maxSpellings = 1 << 20
+
+// stageTable resolves stage cells to a stage index or lostStage, and keeps
+// the cells as written that it resolved (its spellings), so that an error
+// found after a deal's rows are read can show the cell as it was.
 type stageTable struct {
-	names map[string]int // folded name → index or lostStage
-	seen  map[string]int // raw cell → index or lostStage, bounded
-	fold  bool
+	names  map[string]int   // folded name → index or lostStage
+	spell  map[string]int32 // a cell as written → its spelling's index
+	text   []string         // each spelling
+	stages []int            // each spelling's stage index or lostStage
+	fold   bool
 }
 
 func (s Stages) key(name string) string {
@@ -45,7 +56,7 @@ func (s Stages) key(name string) string {
 }
 
 func newStageTable(f funnel.Funnel, s Stages) (*stageTable, error) {
-	t := &stageTable{names: map[string]int{}, seen: map[string]int{}, fold: !s.CaseSensitive}
+	t := &stageTable{names: map[string]int{}, spell: map[string]int32{}, fold: !s.CaseSensitive}
 	for i := range f.Len() {
 		k := s.key(f.Stage(i))
 		if j, ok := t.names[k]; ok {
@@ -94,21 +105,40 @@ func newStageTable(f funnel.Funnel, s Stages) (*stageTable, error) {
 	return t, nil
 }
 
-// lookup returns the stage index or lostStage of a cell. Spellings seen
-// before are found without allocating.
-func (t *stageTable) lookup(b []byte) (int, bool) {
-	if v, ok := t.seen[string(b)]; ok {
-		return v, true
+// lookup returns the stage index or lostStage of a cell as written, its
+// surrounding white space ignored, and the index of its spelling (-1 when
+// the table keeps no more). Spellings seen before are found without
+// allocating.
+func (t *stageTable) lookup(b []byte) (stage int, spell int32, ok bool) {
+	if i, ok := t.spell[string(b)]; ok {
+		return t.stages[i], i, true
 	}
-	k := string(b)
+	k := strings.TrimSpace(string(b))
 	if t.fold {
-		k = strings.ToLower(strings.TrimSpace(k))
+		k = strings.ToLower(k)
 	}
 	v, ok := t.names[k]
-	if ok && len(t.seen) < 1<<10 {
-		t.seen[string(b)] = v
+	if !ok {
+		return 0, 0, false // neither means anything
 	}
-	return v, ok
+	if len(t.text) == maxSpellings {
+		return v, -1, true
+	}
+	i := int32(len(t.text))
+	s := string(b)
+	t.spell[s] = i
+	t.text = append(t.text, s)
+	t.stages = append(t.stages, v)
+	return v, i, true
+}
+
+// written returns the stage cell as written of spelling i, or the name of
+// stage in f when the spelling was not kept (i < 0).
+func (t *stageTable) written(f funnel.Funnel, i int32, stage int) string {
+	if i < 0 {
+		return stageName(f, stage)
+	}
+	return t.text[i]
 }
 
 func unknownStage(b []byte) error {

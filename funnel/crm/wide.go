@@ -178,15 +178,10 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 	last := f.Last()
 	var sl slab
 	var b builder
+	var row [][]byte // the record being read
+	// cellOf names the cell an event was read from, as written.
 	cellOf := func(e rawEvent) (string, string) {
-		i := lostAt
-		if e.stage != lostStage {
-			i = stageCols[e.stage]
-		}
-		if i < 0 {
-			return "", ""
-		}
-		return t.header[i], e.at.Format(time.RFC3339)
+		return t.header[e.src], string(row[e.src])
 	}
 	date := func(fields [][]byte, i int) (time.Time, []byte, *RowError) {
 		if i < 0 {
@@ -198,20 +193,21 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		}
 		at, err := t.opt.Dates.parse(v)
 		if err != nil {
-			return time.Time{}, nil, t.cellErr(i, v, b.id, err)
+			return time.Time{}, nil, t.cellErr(fields, i, b.id, err)
 		}
 		return at, v, nil
 	}
 	build := func(fields [][]byte) (funnel.Deal, *RowError) {
+		row = fields
 		// The deal's state now: the current stage (-2 when unknown) and
 		// the lost flag (-1 unknown, 0 no, 1 yes).
 		cur, flag := -2, -1
 		var curCell []byte
 		if stageCol >= 0 {
 			if curCell = cell(fields, stageCol); len(curCell) > 0 {
-				st, ok := stages.lookup(curCell)
+				st, _, ok := stages.lookup(curCell)
 				if !ok {
-					return funnel.Deal{}, t.cellErr(stageCol, curCell, b.id, unknownStage(curCell))
+					return funnel.Deal{}, t.cellErr(fields, stageCol, b.id, unknownStage(curCell))
 				}
 				cur = st
 			}
@@ -220,7 +216,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 			v := cell(fields, lostFlag)
 			lost, err := parseFlag(v)
 			if err != nil {
-				return funnel.Deal{}, t.cellErr(lostFlag, v, b.id, err)
+				return funnel.Deal{}, t.cellErr(fields, lostFlag, b.id, err)
 			}
 			if len(v) > 0 {
 				flag = 0
@@ -229,7 +225,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 				}
 			}
 			if flag >= 0 && cur != -2 && (flag == 1) != (cur == lostStage) {
-				return funnel.Deal{}, t.cellErr(lostFlag, v, b.id, fmt.Errorf("%w: %s is %q", ErrBadStatus, t.header[stageCol], curCell))
+				return funnel.Deal{}, t.cellErr(fields, lostFlag, b.id, fmt.Errorf("%w: %s is %q", ErrBadStatus, t.header[stageCol], curCell))
 			}
 		}
 		saysLost := flag == 1 || cur == lostStage
@@ -251,7 +247,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 			case s == last && cur != -2 && cur != last:
 				stale = append(stale, t.header[i]+" "+string(v))
 			default:
-				b.events = append(b.events, rawEvent{at: at, line: b.line, stage: s})
+				b.events = append(b.events, rawEvent{at: at, line: b.line, stage: s, src: int32(i)})
 			}
 		}
 		if cur >= 0 && cur != last {
@@ -267,7 +263,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		case flag == 0 || (cur != -2 && cur != lostStage):
 			stale = append(stale, t.header[lostAt]+" "+string(v))
 		default:
-			b.events = append(b.events, rawEvent{at: at, line: b.line, stage: lostStage})
+			b.events = append(b.events, rawEvent{at: at, line: b.line, stage: lostStage, src: int32(lostAt)})
 		}
 		if b.lostUntimed || wonUntimed {
 			at, _, re := date(fields, closedCol)
@@ -277,9 +273,9 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 			b.closedHint = at
 			if wonUntimed {
 				if at.IsZero() {
-					return funnel.Deal{}, t.cellErr(stageCol, curCell, b.id, fmt.Errorf("%w: at the won stage without a won date or a close date", ErrMissingValue))
+					return funnel.Deal{}, t.cellErr(fields, stageCol, b.id, fmt.Errorf("%w: at the won stage without a won date or a close date", ErrMissingValue))
 				}
-				b.events = append(b.events, rawEvent{at: at, line: b.line, stage: last})
+				b.events = append(b.events, rawEvent{at: at, line: b.line, stage: last, src: int32(closedCol)})
 			}
 		}
 		if re := t.fill(&k, &b, fields); re != nil {
@@ -343,7 +339,7 @@ func (t *table) stageDateCols(f funnel.Funnel, c WideColumns, stages *stageTable
 			if m == nil || t.used[i] {
 				continue
 			}
-			st, ok := stages.lookup([]byte(m[sub]))
+			st, _, ok := stages.lookup([]byte(m[sub]))
 			if !ok {
 				continue
 			}
@@ -406,7 +402,7 @@ func (t *table) perRow(k *cols, b *builder, build func([][]byte) (funnel.Deal, *
 		}
 		id := cell(fields, k.id)
 		if len(id) == 0 {
-			if err := t.skip(t.cellErr(k.id, id, "", fmt.Errorf("%w: no deal id", ErrMissingValue))); err != nil {
+			if err := t.skip(t.cellErr(fields, k.id, "", fmt.Errorf("%w: no deal id", ErrMissingValue))); err != nil {
 				return err
 			}
 			continue
