@@ -88,9 +88,12 @@ const lostColumn = "lost"
 // [ErrSingular] naming a stage that never reaches an absorbing state (so
 // I − Q has no inverse); for malformed transitions, one wrapping
 // [funnel.ErrLengthMismatch], [funnel.ErrNegativeCount],
-// [funnel.ErrNotFinite], [funnel.ErrNegative] or [funnel.ErrOutOfRange]
-// (exits past an int64, or visit days so large that the expected days
-// pass a float64). The transitions are not modified.
+// [funnel.ErrCountsRise] (more timed visits than exits, or visit days over
+// no timed visit), [funnel.ErrNotFinite], [funnel.ErrNegative] or
+// [funnel.ErrOutOfRange] (exits past an int64, or visit days so large
+// that the expected days pass a float64). The transitions are not
+// modified. Solve has a value receiver: through a nil *Transitions it
+// panics, as any such method does.
 func (c Transitions) Solve() (Chain, error) {
 	const op = "markov.Solve"
 	if err := c.check(op); err != nil {

@@ -478,16 +478,22 @@ func TestBadTransitions(t *testing.T) {
 		name   string
 		mutate func(c *Transitions)
 		want   error
+		place  string // the input named
 	}{
-		{"negative move", func(c *Transitions) { c.Moves[0][1] = -1 }, funnel.ErrNegativeCount},
-		{"negative lost", func(c *Transitions) { c.Lost[2] = -1 }, funnel.ErrNegativeCount},
-		{"negative deals", func(c *Transitions) { c.Deals = -1 }, funnel.ErrNegativeCount},
-		{"short row", func(c *Transitions) { c.Moves[1] = c.Moves[1][:2] }, funnel.ErrLengthMismatch},
-		{"missing rows", func(c *Transitions) { c.Lost = c.Lost[:1] }, funnel.ErrLengthMismatch},
-		{"NaN days", func(c *Transitions) { c.VisitDays[2] = math.NaN() }, funnel.ErrNotFinite},
-		{"infinite days", func(c *Transitions) { c.VisitDays[2] = math.Inf(1) }, funnel.ErrNotFinite},
-		{"negative days", func(c *Transitions) { c.VisitDays[0] = -1 }, funnel.ErrNegative},
-		{"no funnel", func(c *Transitions) { *c = Transitions{} }, funnel.ErrEmptyFunnel},
+		{"negative move", func(c *Transitions) { c.Moves[0][1] = -1 }, funnel.ErrNegativeCount, "moves"},
+		{"negative lost", func(c *Transitions) { c.Lost[2] = -1 }, funnel.ErrNegativeCount, "lost"},
+		{"negative open", func(c *Transitions) { c.Open[1] = -1 }, funnel.ErrNegativeCount, "open"},
+		{"negative timed visits", func(c *Transitions) { c.TimedVisits[1] = -1 }, funnel.ErrNegativeCount, "timed_visits"},
+		{"negative deals", func(c *Transitions) { c.Deals = -1 }, funnel.ErrNegativeCount, "deals"},
+		{"short row", func(c *Transitions) { c.Moves[1] = c.Moves[1][:2] }, funnel.ErrLengthMismatch, "moves"},
+		{"missing rows", func(c *Transitions) { c.Lost = c.Lost[:1] }, funnel.ErrLengthMismatch, "lost"},
+		{"missing days", func(c *Transitions) { c.VisitDays = nil }, funnel.ErrLengthMismatch, "visit_days"},
+		{"NaN days", func(c *Transitions) { c.VisitDays[2] = math.NaN() }, funnel.ErrNotFinite, "visit_days"},
+		{"infinite days", func(c *Transitions) { c.VisitDays[2] = math.Inf(1) }, funnel.ErrNotFinite, "visit_days"},
+		{"negative days", func(c *Transitions) { c.VisitDays[0] = -1 }, funnel.ErrNegative, "visit_days"},
+		// Proposal has 4 exits (TestTransitionsHandWorked).
+		{"timed visits past exits", func(c *Transitions) { c.TimedVisits[2] = 5 }, funnel.ErrCountsRise, "timed_visits"},
+		{"no funnel", func(c *Transitions) { *c = Transitions{} }, funnel.ErrEmptyFunnel, "funnel"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -496,8 +502,12 @@ func TestBadTransitions(t *testing.T) {
 				t.Fatal(err)
 			}
 			tt.mutate(&c)
-			if _, err := c.Solve(); !errors.Is(err, tt.want) {
+			_, err = c.Solve()
+			if !errors.Is(err, tt.want) {
 				t.Errorf("Solve: error %v, want %v", err, tt.want)
+			}
+			if place, _ := placeOf(err); place != tt.place {
+				t.Errorf("Solve: error %v names %q, want %q", err, place, tt.place)
 			}
 			if _, err := c.Merge(c); !errors.Is(err, tt.want) {
 				t.Errorf("Merge: error %v, want %v", err, tt.want)
@@ -622,7 +632,7 @@ func FuzzBuild(f *testing.F) {
 // isMalformed reports whether err is one of the errors of malformed or
 // overflowing transitions.
 func isMalformed(err error) bool {
-	for _, s := range []error{funnel.ErrOutOfRange, funnel.ErrNegativeCount, funnel.ErrLengthMismatch, funnel.ErrNotFinite, funnel.ErrNegative} {
+	for _, s := range []error{funnel.ErrOutOfRange, funnel.ErrNegativeCount, funnel.ErrCountsRise, funnel.ErrLengthMismatch, funnel.ErrNotFinite, funnel.ErrNegative} {
 		if errors.Is(err, s) {
 			return true
 		}
@@ -663,7 +673,11 @@ func FuzzSolve(f *testing.F) {
 					c.Lost[i] = v
 				}
 			}
-			c.VisitDays[i], c.TimedVisits[i] = float64(i+1), 1
+			// A timed visit ends in an exit: stages left at least once
+			// have one, of i+1 days.
+			if slices.ContainsFunc(c.Moves[i], func(m int64) bool { return m != 0 }) || c.Lost[i] != 0 {
+				c.VisitDays[i], c.TimedVisits[i] = float64(i+1), 1
+			}
 		}
 		if len(b) > 15 {
 			c.VisitDays[0] = math.Ldexp(1, 4*int(b[15])+3)
@@ -677,7 +691,10 @@ func FuzzSolve(f *testing.F) {
 			checkChain(t, ch)
 		}
 		if m, err := c.Merge(c); err != nil {
-			if !errors.Is(err, funnel.ErrOutOfRange) {
+			// Malformed transitions (byte 15 may give days to a stage
+			// with no timed visit) fail as Solve does; others only past
+			// an int64 or a float64.
+			if !errors.Is(err, funnel.ErrOutOfRange) && c.check("Merge") == nil {
 				t.Fatalf("Merge: unexpected error: %v", err)
 			}
 		} else if err := m.check("Merge"); err != nil {
@@ -749,7 +766,7 @@ func TestMergeOverflow(t *testing.T) {
 	big, _ := NewTransitions(f4)
 	big.Moves[lead][won] = math.MaxInt64
 	days, _ := NewTransitions(f4)
-	days.VisitDays[lead], days.TimedVisits[lead] = math.MaxFloat64, 1
+	days.Moves[lead][won], days.VisitDays[lead], days.TimedVisits[lead] = 1, math.MaxFloat64, 1
 	deals, _ := NewTransitions(f4)
 	deals.Deals = math.MaxInt64
 	for name, c := range map[string]Transitions{"moves": big, "visit days": days, "deals": deals} {

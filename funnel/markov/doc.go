@@ -74,10 +74,17 @@
 // funnels, [funnel.ErrLengthMismatch], [funnel.ErrNegativeCount],
 // [funnel.ErrNotFinite], [funnel.ErrNegative] and [funnel.ErrOutOfRange]
 // for transitions no deals could give, [funnel.ErrNoData] when no move
-// was observed, and a deal's failure of [funnel.Deal.Validate] with the
-// markov Op. A stream's own error comes back as it is. Test with
-// [errors.Is]. Nothing panics on data; no result holds NaN or an
-// infinity.
+// was observed, [funnel.ErrCountsRise] for more timed visits than exits,
+// [funnel.ErrZeroDate] for a deal with a date the model cannot hold
+// (before 0001-01-01 UTC, after the year 9999, or more than a day off
+// UTC), and a deal's failure of [funnel.Deal.Validate] with the markov Op.
+// A stream's own error comes back as it is. Every type decodes from JSON
+// with an error that names the place at fault, such as moves[1][3] or
+// results[0].steps, and decoded [Transitions] are checked as Solve checks
+// them. Test with [errors.Is]. Nothing panics on data; no result holds NaN
+// or an infinity. Sums of counts that would pass an int64 (merging
+// shards, adding to counts near the limit) are errors wrapping
+// [funnel.ErrOutOfRange], never counts that wrapped.
 //
 // # Scaling
 //

@@ -1,6 +1,7 @@
 package markov_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -176,4 +177,23 @@ func ExampleMatrix_Solve() {
 	// from 1: 3 steps, P(0) 0.75, P(4) 0.25
 	// from 2: 4 steps, P(0) 0.50, P(4) 0.50
 	// from 3: 3 steps, P(0) 0.25, P(4) 0.75
+}
+
+// Transitions counted on one machine travel as JSON and are checked when
+// they are read: a document no deals could give is refused, with the
+// place at fault named.
+func ExampleTransitions_UnmarshalJSON() {
+	var c markov.Transitions
+	// Lead was left twice (to Demo and to Won) but claims 3 timed visits.
+	doc := `{"funnel":["Lead","Demo","Won"],"moves":[[0,1,1],[0,0,0]],"lost":[0,0],"open":[0,1],"visit_days":[8,0],"timed_visits":[3,0],"deals":2}`
+	err := json.Unmarshal([]byte(doc), &c)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, funnel.ErrCountsRise))
+	// A count of the wrong type is named down to its element.
+	err = json.Unmarshal([]byte(`{"funnel":["Lead","Won"],"moves":[[0,1e30]]}`), &c)
+	fmt.Println(err)
+	// Output:
+	// markov.Transitions: timed_visits: stage "Lead" (index 0): count rises down the funnel: 3 timed visits but 2 exits
+	// true
+	// markov.Transitions: moves[0][1] = number 1e30: value out of range: want a JSON number
 }

@@ -12,8 +12,10 @@ import (
 
 // rowSumTolerance is how far a row of [Matrix.P] may sum from 1: room for
 // probabilities written as rounded decimals (1/3 as 0.333333333333), not
-// for a row that leaves out an outcome.
-const rowSumTolerance = 1e-9
+// for a row that leaves out an outcome. It is 2⁻³⁰ (about 9.3e-10), a
+// power of two, so that a row that misses 1 by exactly the tolerance can
+// be written and is accepted.
+const rowSumTolerance = 0x1p-30
 
 // Matrix is an absorbing Markov chain given by its transition
 // probabilities, as a textbook or a planning model states one: transient
@@ -31,7 +33,7 @@ type Matrix struct {
 	Absorbing []string `json:"absorbing"`
 	// P[i][j] is the probability of moving from States[i] to state j,
 	// where j runs over States and then Absorbing. Every entry is in
-	// [0, 1] and every row sums to 1 (within 1e-9). A positive P[i][i] is
+	// [0, 1] and every row sums to 1 (within 2⁻³⁰, about 9.3e-10). A positive P[i][i] is
 	// a stay of one more step in the same state.
 	P [][]float64 `json:"p"`
 	// DaysPerVisit, when not nil, holds one entry per transient state: the
@@ -125,7 +127,7 @@ func (m Matrix) check(op string) error {
 	if a == 0 {
 		return &funnel.InputError{Op: op, Name: "absorbing", Err: fmt.Errorf("%w: no absorbing state", funnel.ErrEmptyFunnel)}
 	}
-	names := make(map[string]string, t+a)
+	names := map[string]string{}
 	for _, list := range []struct {
 		input string
 		names []string
@@ -193,7 +195,7 @@ func (m Matrix) column(j int) string {
 }
 
 // absorb is the one solver of the package, behind [Matrix.Solve] and
-// [Transitions.Solve]. q is the transient block (t × t) and r the
+// [Transitions.Solve]. q is the transient block (t × t, t >= 1) and r the
 // transient → absorbing block (t × a) of a chain whose rows are valid
 // probabilities; tau is nil or holds t days per visit, each Valid or not.
 // names and index name transient state i in errors (its name and its
@@ -207,10 +209,7 @@ func (m Matrix) column(j int) string {
 // that cannot be reached.
 func absorb(op string, names []string, index []int, q, r [][]float64, tau []funnel.NullFloat64) (Absorption, error) {
 	t := len(q)
-	a := 0
-	if t > 0 {
-		a = len(r[0])
-	}
+	a := len(r[0]) // both callers have at least one transient state
 	reach := reachable(q)
 	for i := range t {
 		escapes := false

@@ -188,31 +188,33 @@ func TestMatrixErrors(t *testing.T) {
 		return m
 	}
 	tests := []struct {
-		name string
-		m    Matrix
-		want error
+		name  string
+		m     Matrix
+		want  error
+		place string // the input named
+		stage string // the state named, for a *funnel.StageError
 	}{
-		{"no states", Matrix{Absorbing: []string{"won"}}, funnel.ErrEmptyFunnel},
-		{"no absorbing", with(func(m *Matrix) { m.Absorbing = nil }), funnel.ErrEmptyFunnel},
-		{"blank state", with(func(m *Matrix) { m.States[1] = " " }), funnel.ErrBlankStage},
-		{"blank absorbing", with(func(m *Matrix) { m.Absorbing[0] = "" }), funnel.ErrBlankStage},
-		{"duplicate across lists", with(func(m *Matrix) { m.Absorbing[1] = "2" }), funnel.ErrDuplicateStage},
-		{"missing row", with(func(m *Matrix) { m.P = m.P[:2] }), funnel.ErrLengthMismatch},
-		{"short row", with(func(m *Matrix) { m.P[1] = m.P[1][:4] }), funnel.ErrLengthMismatch},
-		{"NaN", with(func(m *Matrix) { m.P[0][1] = math.NaN() }), funnel.ErrNotFinite},
-		{"infinity", with(func(m *Matrix) { m.P[0][1] = math.Inf(1) }), funnel.ErrNotFinite},
-		{"negative", with(func(m *Matrix) { m.P[0][1], m.P[0][3] = -0.5, 1.5 }), funnel.ErrRateRange},
-		{"row sums to 0.9", with(func(m *Matrix) { m.P[2][4] = 0.4 }), funnel.ErrOutOfRange},
-		{"row off by 2e-9", with(func(m *Matrix) { m.P[2][4] = 0.5 + 2e-9 }), funnel.ErrOutOfRange},
-		{"days length", with(func(m *Matrix) { m.DaysPerVisit = []float64{1, 2} }), funnel.ErrLengthMismatch},
-		{"days NaN", with(func(m *Matrix) { m.DaysPerVisit = []float64{1, math.NaN(), 1} }), funnel.ErrNotFinite},
-		{"days negative", with(func(m *Matrix) { m.DaysPerVisit = []float64{1, -1, 1} }), funnel.ErrNegative},
+		{"no states", Matrix{Absorbing: []string{"won"}}, funnel.ErrEmptyFunnel, "states", ""},
+		{"no absorbing", with(func(m *Matrix) { m.Absorbing = nil }), funnel.ErrEmptyFunnel, "absorbing", ""},
+		{"blank state", with(func(m *Matrix) { m.States[1] = " " }), funnel.ErrBlankStage, "states", " "},
+		{"blank absorbing", with(func(m *Matrix) { m.Absorbing[0] = "" }), funnel.ErrBlankStage, "absorbing", ""},
+		{"duplicate across lists", with(func(m *Matrix) { m.Absorbing[1] = "2" }), funnel.ErrDuplicateStage, "absorbing", "2"},
+		{"missing row", with(func(m *Matrix) { m.P = m.P[:2] }), funnel.ErrLengthMismatch, "p", ""},
+		{"short row", with(func(m *Matrix) { m.P[1] = m.P[1][:4] }), funnel.ErrLengthMismatch, "p", "2"},
+		{"NaN", with(func(m *Matrix) { m.P[0][1] = math.NaN() }), funnel.ErrNotFinite, "p", "1"},
+		{"infinity", with(func(m *Matrix) { m.P[0][1] = math.Inf(1) }), funnel.ErrNotFinite, "p", "1"},
+		{"negative", with(func(m *Matrix) { m.P[0][1], m.P[0][3] = -0.5, 1.5 }), funnel.ErrRateRange, "p", "1"},
+		{"row sums to 0.9", with(func(m *Matrix) { m.P[2][4] = 0.4 }), funnel.ErrOutOfRange, "p", "3"},
+		{"row off by 2e-9", with(func(m *Matrix) { m.P[2][4] = 0.5 + 2e-9 }), funnel.ErrOutOfRange, "p", "3"},
+		{"days length", with(func(m *Matrix) { m.DaysPerVisit = []float64{1, 2} }), funnel.ErrLengthMismatch, "visit_days", ""},
+		{"days NaN", with(func(m *Matrix) { m.DaysPerVisit = []float64{1, math.NaN(), 1} }), funnel.ErrNotFinite, "visit_days", "2"},
+		{"days negative", with(func(m *Matrix) { m.DaysPerVisit = []float64{1, -1, 1} }), funnel.ErrNegative, "visit_days", "2"},
 		// 2 and 3 only move between each other: I − Q is singular.
 		{"trapped states", with(func(m *Matrix) {
 			m.P[1] = []float64{0, 0, 1, 0, 0}
 			m.P[2] = []float64{0, 1, 0, 0, 0}
-		}), ErrSingular},
-		{"days overflow", with(func(m *Matrix) { m.DaysPerVisit = []float64{1e308, 1e308, 1e308} }), funnel.ErrOutOfRange},
+		}), ErrSingular, "", "2"},
+		{"days overflow", with(func(m *Matrix) { m.DaysPerVisit = []float64{1e308, 1e308, 1e308} }), funnel.ErrOutOfRange, "", "1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,10 +222,13 @@ func TestMatrixErrors(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Solve: error %v, want one wrapping %v", err, tt.want)
 			}
+			place, op := placeOf(err)
+			if place != tt.place || op != "markov.Matrix.Solve" {
+				t.Errorf("Solve: error %v names %q with Op %q, want %q with markov.Matrix.Solve", err, place, op, tt.place)
+			}
 			var se *funnel.StageError
-			var ie *funnel.InputError
-			if !errors.As(err, &se) && !errors.As(err, &ie) {
-				t.Errorf("Solve: error %T is neither a *funnel.StageError nor a *funnel.InputError", err)
+			if errors.As(err, &se) && se.Stage != tt.stage {
+				t.Errorf("Solve: error %v names state %q, want %q", err, se.Stage, tt.stage)
 			}
 		})
 	}

@@ -80,9 +80,11 @@ func newTransitions(f funnel.Funnel) Transitions {
 // reader of package funnel/crm yields ([funnel.Stream] turns a slice into
 // one). It returns the stream's first error as it is (a row that could not
 // be read), the *[funnel.DealError] of the first deal that fails
-// [funnel.Deal.Validate], and a *[funnel.InputError] wrapping
-// [funnel.ErrEmptyFunnel] for a funnel with no stages. The deals are not
-// modified.
+// [funnel.Deal.Validate] or that has a date the model cannot hold
+// (wrapping [funnel.ErrZeroDate]: a date before 0001-01-01 UTC, after the
+// year 9999, or more than a day off UTC; the zero time is an unknown time
+// and passes), and a *[funnel.InputError] wrapping [funnel.ErrEmptyFunnel]
+// for a funnel with no stages. The deals are not modified.
 func CountMoves(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error]) (Transitions, error) {
 	const op = "markov.CountMoves"
 	if f.Len() == 0 {
@@ -102,10 +104,17 @@ func CountMoves(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error]) (Transitio
 
 // Add adds one deal's moves. The deal is validated against the funnel
 // with [funnel.Deal.Validate], whose *[funnel.DealError] comes back with
-// Op "markov.Add"; malformed transitions are an error as for
-// [Transitions.Solve]. On error c is unchanged. The deal is not modified.
+// Op "markov.Add", and a date of the deal the model cannot hold (see
+// [CountMoves]) is a *[funnel.DealError] wrapping [funnel.ErrZeroDate];
+// malformed transitions are an error as for [Transitions.Solve], a count
+// that would pass an int64 one wrapping [funnel.ErrOutOfRange], and a nil
+// c one wrapping [funnel.ErrEmptyFunnel], as the zero Transitions is. On
+// error c is unchanged. The deal is not modified.
 func (c *Transitions) Add(d funnel.Deal) error {
 	const op = "markov.Add"
+	if c == nil {
+		return &funnel.InputError{Op: op, Name: "transitions", Value: "nil", Err: funnel.ErrEmptyFunnel}
+	}
 	if err := c.check(op); err != nil {
 		return err
 	}
@@ -116,6 +125,9 @@ func (c *Transitions) Add(d funnel.Deal) error {
 func (c *Transitions) add(op string, d funnel.Deal) error {
 	if err := d.Validate(c.Funnel); err != nil {
 		return funnel.WithOp(op, err)
+	}
+	if err := dealDates(&d); err != nil {
+		return &funnel.DealError{Op: op, ID: d.ID, Err: err}
 	}
 	l := c.Funnel.Last()
 	st := d.Stays()
@@ -149,10 +161,11 @@ func (c *Transitions) add(op string, d funnel.Deal) error {
 }
 
 // fits returns an error wrapping [funnel.ErrOutOfRange] when adding a
-// deal with stays st and the outcome would take a count past an int64:
-// the deals, a stage's exits (which bound each of its moves and its lost
-// count), its timed visits or its open deals. Counts built from deals
-// never come near; counts built by hand may.
+// deal with stays st (cut at the won stage) and the outcome would take a
+// count past an int64: the deals, a stage's exits or its open deals.
+// Exits bound each of a stage's moves and its lost count, and check keeps
+// its timed visits at most its exits, so those fit when the exits do.
+// Counts built from deals never come near; counts built by hand may.
 func (c *Transitions) fits(st []funnel.Event, outcome funnel.Outcome) error {
 	fail := func(what string) error {
 		return fmt.Errorf("%w: %s past an int64", funnel.ErrOutOfRange, what)
@@ -160,31 +173,46 @@ func (c *Transitions) fits(st []funnel.Event, outcome funnel.Outcome) error {
 	if c.Deals == math.MaxInt64 {
 		return fail("deals")
 	}
+	if len(st) == 0 {
+		return nil
+	}
+	last := st[len(st)-1]
 	for k, e := range st {
 		if e.Stage == c.Funnel.Last() {
-			break
+			continue // won is absorbing: no exits
 		}
-		// Each stay adds at most one exit and one timed visit to its
-		// stage, and a stage is left at most len(st) times.
+		// From its stay k on, the deal leaves the stage once from each
+		// stay there but the last, and from the last too when it is lost.
+		// At a stage's first stay that is every exit the deal adds to it;
+		// at a later stay, a part, checked again.
+		var adds int64
+		for j := k; j < len(st)-1; j++ {
+			if st[j].Stage == e.Stage {
+				adds++
+			}
+		}
+		if last.Stage == e.Stage && outcome == funnel.Lost {
+			adds++
+		}
 		exits := c.Lost[e.Stage]
 		for _, m := range c.Moves[e.Stage] {
 			exits += m // check has made sure the row's sum fits
 		}
-		if _, ok := num.Add(exits, int64(len(st)-k)); !ok {
+		if _, ok := num.Add(exits, adds); !ok {
 			return fail("exits of " + strconv.Quote(c.Funnel.Stage(e.Stage)))
 		}
-		if _, ok := num.Add(c.TimedVisits[e.Stage], int64(len(st)-k)); !ok {
-			return fail("timed visits of " + strconv.Quote(c.Funnel.Stage(e.Stage)))
-		}
-		if k == len(st)-1 && outcome == funnel.Open && c.Open[e.Stage] == math.MaxInt64 {
-			return fail("open deals of " + strconv.Quote(c.Funnel.Stage(e.Stage)))
-		}
+	}
+	if outcome == funnel.Open && c.Open[last.Stage] == math.MaxInt64 {
+		return fail("open deals of " + strconv.Quote(c.Funnel.Stage(last.Stage)))
 	}
 	return nil
 }
 
 // timeVisit adds the visit that began with stay e and ended at end, when
-// both times are known.
+// both times are known. The sum of days cannot become infinite: a visit
+// between holdable dates lasts less than 3.7 million days, and a finite
+// VisitDays (check) plus less than half the spacing of float64s near
+// MaxFloat64 (about 10^292) rounds back to a finite value.
 func (c *Transitions) timeVisit(e funnel.Event, end time.Time) {
 	if e.At.IsZero() || end.IsZero() {
 		return
@@ -197,7 +225,9 @@ func (c *Transitions) timeVisit(e funnel.Event, end time.Time) {
 // otherwise it returns a *[funnel.InputError] wrapping
 // [funnel.ErrIncompatible]. Malformed transitions are an error as for
 // [Transitions.Solve], and a sum past an int64 (or, for days, a float64)
-// one wrapping [funnel.ErrOutOfRange]. Neither input is modified.
+// one wrapping [funnel.ErrOutOfRange]. Neither input is modified. Merge
+// has a value receiver: through a nil *Transitions it panics, as any such
+// method does.
 func (c Transitions) Merge(o Transitions) (Transitions, error) {
 	const op = "markov.Merge"
 	if err := c.check(op); err != nil {
@@ -244,8 +274,9 @@ func (c Transitions) Merge(o Transitions) (Transitions, error) {
 // check reports transitions that no deals could give: of the wrong shape
 // for their funnel ([funnel.ErrLengthMismatch]), negative counts
 // ([funnel.ErrNegativeCount]), a stage whose exits (Σ_j Moves[i][j] +
-// Lost[i]) pass an int64 ([funnel.ErrOutOfRange]), and visit days that
-// are not finite ([funnel.ErrNotFinite]) or negative
+// Lost[i]) pass an int64 ([funnel.ErrOutOfRange]), more timed visits than
+// exits or visit days over no timed visit ([funnel.ErrCountsRise]), and
+// visit days that are not finite ([funnel.ErrNotFinite]) or negative
 // ([funnel.ErrNegative]); [funnel.ErrEmptyFunnel] for the zero
 // Transitions.
 func (c Transitions) check(op string) error {
@@ -288,11 +319,18 @@ func (c Transitions) check(op string) error {
 				return fail("moves", fmt.Errorf("%w: exits past an int64", funnel.ErrOutOfRange))
 			}
 		}
+		// Each timed visit ended in an observed exit, and days are summed
+		// over timed visits only.
+		if c.TimedVisits[i] > exits {
+			return fail("timed_visits", fmt.Errorf("%w: %d timed visits but %d exits", funnel.ErrCountsRise, c.TimedVisits[i], exits))
+		}
 		switch v := c.VisitDays[i]; {
 		case math.IsNaN(v) || math.IsInf(v, 0):
 			return fail("visit_days", fmt.Errorf("%w: %v", funnel.ErrNotFinite, v))
 		case v < 0:
 			return fail("visit_days", fmt.Errorf("%w: %v days", funnel.ErrNegative, v))
+		case v > 0 && c.TimedVisits[i] == 0:
+			return fail("visit_days", fmt.Errorf("%w: %v days over no timed visit", funnel.ErrCountsRise, v))
 		}
 	}
 	return nil
