@@ -96,7 +96,8 @@ type ActivityReport struct {
 // The deals are validated with [funnel.Deal.Validate] (its
 // *[funnel.DealError] comes back with Op "pipeline.Activity") and must
 // have distinct ids (a *[funnel.DealError] wrapping
-// [funnel.ErrDuplicateDeal]); an empty funnel is an error wrapping
+// [funnel.ErrDuplicateDeal]) and dates the model can hold (one wrapping
+// [funnel.ErrZeroDate]); an empty funnel is an error wrapping
 // [funnel.ErrEmptyFunnel]. No deals give an empty report with undefined
 // (0 over 0) ratios. The deals are not modified.
 func Activity(f funnel.Funnel, deals []funnel.Deal) (ActivityReport, error) {
@@ -159,7 +160,11 @@ func dealActivity(d *funnel.Deal) DealActivity {
 	return da
 }
 
-// accumulator sums the activity of a group of deals.
+// accumulator sums the activity of a group of deals. Its sums cannot
+// wrap: the deal counts are at most len(deals), an int, and each touch,
+// meeting or follow-up summed is an activity that dealActivity visited
+// one at a time, so passing 2^63 of them would take centuries. firstDays
+// sums spans of at most 10,000 years (holdable dates): finite.
 type accumulator struct {
 	deals, won, lost, open                   int
 	touchWon, touchLost, touchOpen, meetings int64

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/num"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -110,7 +111,9 @@ type Effect struct {
 // It returns a *[funnel.InputError] with Op "pipeline.AttributeEffect"
 // wrapping [funnel.ErrEmptyFunnel] for a funnel with no stages,
 // [funnel.ErrIncompatible] for a tally over another funnel or not grouped
-// by exactly one attribute, and [funnel.ErrNoData] when no closed deal has
+// by exactly one attribute, [funnel.ErrOutOfRange] when a sum of the
+// tally's counts (values that differ only by white space are added) passes
+// an int64, and [funnel.ErrNoData] when no closed deal has
 // both a non-blank value and a deepest stage (including a nil or empty
 // tally). The tally is not modified.
 func AttributeEffect(f funnel.Funnel, t *funnel.Tally) (Effect, error) {
@@ -133,15 +136,31 @@ func AttributeEffect(f funnel.Funnel, t *funnel.Tally) (Effect, error) {
 	last := f.Last()
 	byValue := map[string][]int64{}
 	e := Effect{Attr: attr, Stages: f.Stages()}
+	// The tally's counts may come from JSON and be near the int64 limit:
+	// every sum is checked. Each cell of the table is a sum of checked
+	// adds and e.Deals, checked too, is the sum of all cells, so the row,
+	// column and running sums of oddsRatios, each a part of e.Deals with no
+	// negative cell ([funnel.Counts.Check]), cannot pass it.
+	overflow := ""
+	add := func(name string, a *int64, b int64) {
+		s, ok := num.Add(*a, b)
+		if !ok && overflow == "" {
+			overflow = name
+		}
+		*a = s
+	}
 	for _, c := range t.Groups() {
 		v := strings.TrimSpace(c.Key[0])
 		if v == "" {
-			e.Missing += c.Deals
+			add("missing", &e.Missing, c.Deals)
 			continue
 		}
-		e.Open += c.Open
-		e.NoStage += c.LostNoStage
-		if c.Won+c.Lost-c.LostNoStage == 0 {
+		add("open", &e.Open, c.Open)
+		add("no_stage", &e.NoStage, c.LostNoStage)
+		// Check has made sure that Won + Lost fits and that LostNoStage is
+		// part of Lost.
+		closed := c.Won + c.Lost - c.LostNoStage
+		if closed == 0 {
 			continue
 		}
 		row, ok := byValue[v]
@@ -150,10 +169,13 @@ func AttributeEffect(f funnel.Funnel, t *funnel.Tally) (Effect, error) {
 			byValue[v] = row
 		}
 		for k, n := range c.LostAt {
-			row[k] += n
+			add("deepest", &row[k], n)
 		}
-		row[last] += c.Won
-		e.Deals += c.Won + c.Lost - c.LostNoStage
+		add("deepest", &row[last], c.Won)
+		add("deals", &e.Deals, closed)
+	}
+	if overflow != "" {
+		return fail("tally", fmt.Sprintf("by %q", attr), fmt.Errorf("%w: the %s count past an int64", funnel.ErrOutOfRange, overflow))
 	}
 	if len(byValue) == 0 {
 		return fail("tally", fmt.Sprintf("by %q", attr), fmt.Errorf("%w: no closed deal with a value and a stage (%d open, %d lost before any stage, %d without a value)", funnel.ErrNoData, e.Open, e.NoStage, e.Missing))
@@ -234,7 +256,7 @@ func oddsRatios(f funnel.Funnel, values []string, table [][]int64) []OddsRatio {
 		total[i] = run
 		all += run
 	}
-	out := make([]OddsRatio, 0, len(values)*max(f.Len()-1, 0))
+	out := []OddsRatio{}
 	for i, v := range values {
 		for k := 1; k < f.Len(); k++ {
 			o := OddsRatio{Value: v, Stage: k, StageName: f.Stage(k)}

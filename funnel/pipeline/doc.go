@@ -56,13 +56,21 @@
 // ("pipeline.Health", "pipeline.Waterfall"...): a *[funnel.InputError]
 // naming the argument ("at", "to", "StalledDays", `Before["W1"]`...) or a
 // *[funnel.DealError] naming the deal. They wrap a sentinel of package
-// funnel: [funnel.ErrZeroDate] for a missing date, [funnel.ErrDateOrder]
+// funnel: [funnel.ErrZeroDate] for a missing date or one the model cannot
+// hold (a date before 0001-01-01 UTC, after the year 9999 in UTC or in its
+// own location, or more than a day off UTC: results encode their dates as
+// RFC 3339), whether an argument or a date of a deal, [funnel.ErrDateOrder]
 // for a range whose end is not after its start, [funnel.ErrOutOfRange]
 // for a threshold that is not positive or a range too long,
 // [funnel.ErrDuplicateDeal] for an id given twice, [funnel.ErrNoData]
 // when no deal has the attribute, [funnel.ErrIncompatible] for a tally of
-// the wrong shape, [funnel.ErrEmptyFunnel]; or [ErrPriorState], this
+// the wrong shape or, with [funnel.ErrOutOfRange], counts whose sum
+// passes an int64, [funnel.ErrEmptyFunnel]; or [ErrPriorState], this
 // package's one sentinel, for a prior state that does not fit the deals.
+// The JSON decoders of the options a service reads from a request
+// ([WaterfallOptions], [PriorState], [Thresholds]) name the place of a
+// failure in the document, such as before["W1"].amount, with Op
+// "pipeline.WaterfallOptions" and the like.
 // A deal that fails [funnel.Deal.Validate] comes back as its
 // *[funnel.DealError] with the function's Op, so the text names it once:
 //

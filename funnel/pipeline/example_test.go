@@ -1,6 +1,8 @@
 package pipeline_test
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -231,4 +233,32 @@ func ExamplePeriodSummary() {
 	// moved back [cobalt]
 	// won        [delta]
 	// lost       [echo]
+}
+
+// A service reads a waterfall's options from a request body; a bad value
+// is refused with its place in the document, before any arithmetic is
+// done on it.
+func ExampleWaterfallOptions_UnmarshalJSON() {
+	body := `{"close_from":"2025-01-31T00:00:00Z","close_to":"2025-04-01T00:00:00Z",
+		"before":{"acme":{"outcome":"open","amount":"10000","expected_close":"2025-02-10T00:00:00Z"}}}`
+	var opt pipeline.WaterfallOptions
+	if err := json.Unmarshal([]byte(body), &opt); err != nil {
+		fmt.Println(err)
+		return
+	}
+	w, err := pipeline.Waterfall(stages, review(), day(30), day(60), opt)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("amount change %v %s\n", w.AmountChange.IDs, w.AmountChange.Amount.StringFixed(2))
+
+	bad := `{"before":{"acme":{"amount":"1e9999"}}}`
+	err = json.Unmarshal([]byte(bad), &opt)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, funnel.ErrOutOfRange))
+	// Output:
+	// amount change [acme] 2000.00
+	// pipeline.WaterfallOptions: before["acme"].amount = "1e9999": value out of range: amount 1e9999 has more than 18 decimal places or 36 digits
+	// true
 }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -77,6 +78,64 @@ func FuzzLiveByDay(f *testing.F) {
 		for _, d := range live.Days {
 			if d.Live < 0 || d.Live > len(deals) || d.Live > live.Peak {
 				t.Fatalf("day %v: %d live of %d deals, peak %d", d.Day, d.Live, len(deals), live.Peak)
+			}
+		}
+	})
+}
+
+// FuzzDecodeOptions: any document decodes to options whose amounts and
+// dates the model holds and that encode and decode to themselves, or
+// fails with a *funnel.InputError wrapping one of the decoders' sentinels;
+// never a panic or another package's error.
+func FuzzDecodeOptions(f *testing.F) {
+	f.Add([]byte(`{"close_from":"2025-01-31T00:00:00Z","close_to":"2025-04-01T00:00:00Z","before":{"A":{"outcome":"lost","amount":"10.5","expected_close":"2025-02-10T00:00:00+02:00"}}}`))
+	f.Add([]byte(`{"before":{"A":{"amount":1e9999}}}`))
+	f.Add([]byte(`{"before":{"A":{"amount":"0.0000000000000000001"}}}`))
+	f.Add([]byte(`{"before":{"B":{"expected_close":"0001-01-01T00:00:00+01:00"}}}`))
+	f.Add([]byte(`{"before":{"A":{"outcome":"maybe"}}}`))
+	f.Add([]byte(`{"before":[]}`))
+	f.Add([]byte(`{"before":{"A":`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var o WaterfallOptions
+		err := o.UnmarshalJSON(b)
+		if err != nil {
+			var ie *funnel.InputError
+			if !errors.As(err, &ie) || ie.Op != "pipeline.WaterfallOptions" {
+				t.Fatalf("error %T %v: want a *funnel.InputError with Op pipeline.WaterfallOptions", err, err)
+			}
+			if !errors.Is(err, funnel.ErrOutOfRange) && !errors.Is(err, funnel.ErrZeroDate) && !errors.Is(err, funnel.ErrNegativeAmount) {
+				t.Fatalf("error %v wraps none of the decoders' sentinels", err)
+			}
+			return
+		}
+		dates := []time.Time{o.CloseFrom, o.CloseTo}
+		for id, s := range o.Before {
+			if s.Amount.Valid && funnel.AmountReason(s.Amount.Decimal) != nil {
+				t.Fatalf("before[%q]: amount %s accepted", id, s.Amount.Decimal)
+			}
+			dates = append(dates, s.ExpectedClose)
+		}
+		for _, d := range dates {
+			if !holdable(d) {
+				t.Fatalf("date %s accepted", d)
+			}
+		}
+		enc, err := json.Marshal(o)
+		if err != nil {
+			t.Fatalf("decoded options do not encode: %v", err)
+		}
+		var back WaterfallOptions
+		if err := json.Unmarshal(enc, &back); err != nil {
+			t.Fatalf("%s does not decode: %v", enc, err)
+		}
+		if !back.CloseFrom.Equal(o.CloseFrom) || !back.CloseTo.Equal(o.CloseTo) || len(back.Before) != len(o.Before) {
+			t.Fatalf("round trip: %+v became %+v", o, back)
+		}
+		for id, s := range o.Before {
+			r := back.Before[id]
+			if r.Outcome != s.Outcome || !r.ExpectedClose.Equal(s.ExpectedClose) || r.Amount.Valid != s.Amount.Valid || !r.Amount.Decimal.Equal(s.Amount.Decimal) {
+				t.Fatalf("round trip of before[%q]: %+v became %+v", id, s, r)
 			}
 		}
 	})

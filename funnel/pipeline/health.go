@@ -7,6 +7,7 @@ import (
 
 	"github.com/funnelmath/funnelmath/funnel"
 	"github.com/funnelmath/funnelmath/internal/dec"
+	"github.com/funnelmath/funnelmath/internal/num"
 	"github.com/funnelmath/funnelmath/internal/span"
 	"github.com/shopspring/decimal"
 )
@@ -151,9 +152,10 @@ type HealthReport struct {
 // *[funnel.DealError] comes back with Op "pipeline.Health") and must have
 // distinct ids. No deals give an empty report. Other errors are a
 // *[funnel.InputError] or *[funnel.DealError] wrapping
-// [funnel.ErrZeroDate], [funnel.ErrOutOfRange] (a threshold not positive),
-// [funnel.ErrDuplicateDeal] or [funnel.ErrEmptyFunnel]. The deals are not
-// modified.
+// [funnel.ErrZeroDate] (a missing date, or a date of at or of a deal that
+// the model cannot hold: see the package's Errors), [funnel.ErrOutOfRange]
+// (a threshold not positive), [funnel.ErrDuplicateDeal] or
+// [funnel.ErrEmptyFunnel]. The deals are not modified.
 func Health(f funnel.Funnel, deals []funnel.Deal, at time.Time, th Thresholds) (HealthReport, error) {
 	const fn = "Health"
 	if err := checkDate(fn, "at", at); err != nil {
@@ -166,6 +168,10 @@ func Health(f funnel.Funnel, deals []funnel.Deal, at time.Time, th Thresholds) (
 		return HealthReport{}, err
 	}
 	h := HealthReport{At: at, Deals: []DealHealth{}}
+	// The counts are bounded: Pipeline's and the flags' by len(deals), and
+	// TouchGaps by the activities the loop of touchesBy visits one at a
+	// time (2^63 of them would take centuries). gapDays sums spans of at
+	// most 10,000 years (holdable dates) over those gaps: finite.
 	var gapDays float64
 	for i := range deals {
 		tl, ok := place(&deals[i])
@@ -275,7 +281,8 @@ const MaxLiveDays = 100_000
 // rate of deals per day times their mean days open.
 //
 // It returns a *[funnel.InputError] with Op "pipeline.LiveByDay" wrapping
-// [funnel.ErrZeroDate], [funnel.ErrDateOrder] (to not after from) or
+// [funnel.ErrZeroDate] (a missing date or one the model cannot hold),
+// [funnel.ErrDateOrder] (to not after from) or
 // [funnel.ErrOutOfRange] for a range longer than [MaxLiveDays], a
 // *[funnel.DealError] wrapping [funnel.ErrDuplicateDeal], or an invalid
 // deal's *[funnel.DealError] with that Op. The deals are not modified.
@@ -319,15 +326,18 @@ func LiveByDay(f funnel.Funnel, deals []funnel.Deal, from, to time.Time) (Live, 
 		diff[lo]++
 		diff[hi+1]--
 	}
+	// A day's count is at most len(deals), an int. Their sum over up to
+	// MaxLiveDays days need not fit an int64, so it is kept in 128 bits.
 	out.Days = make([]DayCount, n)
-	live, sum := 0, 0
+	live := 0
+	var sum num.Sum128
 	for i := range n {
 		live += diff[i]
 		out.Days[i] = DayCount{Day: bounds[i], Live: live}
 		out.Peak = max(out.Peak, live)
-		sum += live
+		sum.Add(uint64(live))
 	}
-	out.Mean = float64(sum) / float64(n)
+	out.Mean = sum.Float() / float64(n)
 	return out, nil
 }
 
@@ -390,7 +400,8 @@ type Movement struct {
 // before" a stay is the previous timed one.
 //
 // It returns a *[funnel.InputError] with Op "pipeline.PeriodSummary"
-// wrapping [funnel.ErrZeroDate] or [funnel.ErrDateOrder] (to not after
+// wrapping [funnel.ErrZeroDate] (a missing date or one the model cannot
+// hold) or [funnel.ErrDateOrder] (to not after
 // from), a *[funnel.DealError] wrapping [funnel.ErrDuplicateDeal], or an
 // invalid deal's *[funnel.DealError] with that Op. No deals give empty
 // lists. The deals are not modified.

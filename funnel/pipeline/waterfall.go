@@ -152,8 +152,9 @@ func (w WaterfallReport) Net() (deals int, amount decimal.Decimal) {
 // current ones, so for a past to they are today's amount and close date.
 //
 // It returns a *[funnel.InputError] with Op "pipeline.Waterfall" wrapping
-// [funnel.ErrZeroDate] or [funnel.ErrDateOrder] (an end not after its
-// start) for the dates or the close window; one wrapping [ErrPriorState]
+// [funnel.ErrZeroDate] (a missing date, or one the model cannot hold, a
+// prior state's expected close included) or [funnel.ErrDateOrder] (an end
+// not after its start) for the dates or the close window; one wrapping [ErrPriorState]
 // for a prior state of an unknown deal or of a deal that started after
 // from, [funnel.ErrOutOfRange] for an outcome out of range and
 // [funnel.ErrNegativeAmount] or [funnel.ErrOutOfRange] for a bad amount; a
@@ -266,7 +267,8 @@ func known(a decimal.NullDecimal) decimal.Decimal {
 }
 
 // checkPriorStates rejects a prior state of a deal that is not among the
-// deals or that started after from, and one with a bad outcome or amount.
+// deals or that started after from, and one with a bad outcome, amount or
+// expected close.
 // The first failure in the order of the ids is reported.
 func checkPriorStates(fn string, deals []funnel.Deal, prior map[string]PriorState, from time.Time) error {
 	if len(prior) == 0 {
@@ -293,6 +295,9 @@ func checkPriorStates(fn string, deals []funnel.Deal, prior map[string]PriorStat
 			if err := funnel.AmountReason(s.Amount.Decimal); err != nil {
 				return &funnel.InputError{Op: op(fn), Name: name + ".Amount", Err: err}
 			}
+		}
+		if err := checkOptionalDate(fn, name+".ExpectedClose", s.ExpectedClose); err != nil {
+			return err
 		}
 		if st := d.Start(); !st.IsZero() && st.After(from) {
 			return &funnel.InputError{Op: op(fn), Name: name, Err: fmt.Errorf("%w: deal started %s, after from %s", ErrPriorState, dateString(st), dateString(from))}
