@@ -25,6 +25,17 @@ type QuotaPeriod struct {
 	AsOf  time.Time `json:"as_of"`
 }
 
+// UnmarshalJSON decodes the period's three times, each an RFC 3339 string
+// as encoding/json writes a time.Time. Anything else is a
+// *[funnel.InputError] naming the field ("quota period" for the whole
+// document), wrapping [funnel.ErrOutOfRange]. The order of the times is
+// checked by [BuildForecast]. On an error p is unchanged.
+func (p *QuotaPeriod) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.QuotaPeriod.UnmarshalJSON", "quota period", decodeObject(p, b, func(v *QuotaPeriod) []field {
+		return []field{{"start", instant(&v.Start)}, {"end", instant(&v.End)}, {"as_of", instant(&v.AsOf)}}
+	}, nil))
+}
+
 // BuildOptions are the choices of [BuildForecast]; the zero value is the
 // default of each field.
 type BuildOptions struct {
@@ -55,25 +66,18 @@ func (o BuildOptions) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes what [BuildOptions.MarshalJSON] writes, the window
-// rounded to the nanosecond. A value of the wrong type or a window beyond
-// time.Duration's range is a *[funnel.InputError] naming the field,
-// wrapping [funnel.ErrOutOfRange].
+// rounded to the nanosecond. A malformed document, a value of the wrong
+// type or a window beyond time.Duration's range is a *[funnel.InputError]
+// naming the field, such as "stage_win[1]" ("build options" for the whole
+// document), wrapping [funnel.ErrOutOfRange]. On an error o is unchanged.
 func (o *BuildOptions) UnmarshalJSON(b []byte) error {
-	const op = "velocity.BuildOptions.UnmarshalJSON"
-	var v struct {
-		buildOptionsFields
-		RateWindowDays float64 `json:"rate_window_days"`
-	}
-	if err := decodeJSON(op, "build options", b, &v); err != nil {
-		return err
-	}
-	w, err := durationOf(op, "rate_window_days", v.RateWindowDays)
-	if err != nil {
-		return err
-	}
-	*o = BuildOptions(v.buildOptionsFields)
-	o.RateWindow = w
-	return nil
+	return decodeTop("velocity.BuildOptions.UnmarshalJSON", "build options", decodeObject(o, b, func(v *BuildOptions) []field {
+		return []field{
+			{"group_by", plain(&v.GroupBy)},
+			{"stage_win", list(&v.StageWin, plainEach[float64])},
+			{"rate_window_days", daysOf(&v.RateWindow)},
+		}
+	}, nil))
 }
 
 // BuildForecast makes a [ForecastInput] from a stream of deals (as a
@@ -123,9 +127,9 @@ func (o *BuildOptions) UnmarshalJSON(b []byte) error {
 // or opts.StageWin of the wrong length, [funnel.ErrDateOrder] for a period
 // out of order, [funnel.ErrRateRange] or [funnel.ErrNotFinite] for a bad
 // opts.StageWin value, [funnel.ErrNegativeAmount] for a negative quota,
-// and [funnel.ErrNoData] when no deal closed before AsOf, no won deal has
-// a start (no time to close), or an open deal sits at a stage no closed
-// deal reached.
+// [funnel.ErrNoData] when no deal closed before AsOf or no won deal has a
+// start (no time to close), and [funnel.ErrOutOfRange] for a stream of
+// more than math.MaxInt deals (so that no count wraps).
 func BuildForecast(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error], p QuotaPeriod, quotas map[string]decimal.Decimal, opts BuildOptions) (ForecastInput, error) {
 	const op = "velocity.BuildForecast"
 	switch f.Len() {
@@ -185,9 +189,12 @@ func BuildForecast(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error], p Quota
 	closedTally := funnel.NewTally(f)
 	var teamAmounts []decimal.Decimal
 	var times []time.Duration
-	atStage := make([]int, f.Len()) // open deals per stage
+	var seen int
 	for d, err := range deals {
 		if err != nil {
+			return ForecastInput{}, err
+		}
+		if err := countDeal(op, &seen); err != nil {
 			return ForecastInput{}, err
 		}
 		if err := d.Validate(f); err != nil {
@@ -240,7 +247,6 @@ func BuildForecast(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error], p Quota
 				age = p.AsOf.Sub(start)
 			}
 			r.in.Open = append(r.in.Open, OpenDeal{ID: d.ID, Stage: stage, Amount: d.Amount.Decimal, Age: age})
-			atStage[stage]++
 		}
 		if !start.IsZero() && !start.Before(p.AsOf.Add(-window)) && start.Before(p.AsOf) {
 			r.createdInWin++
@@ -263,10 +269,9 @@ func BuildForecast(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error], p Quota
 		in.StageWin = make([]float64, f.Len())
 		in.StageWinCounts = make([]funnel.Rate, f.Len())
 		for k := range in.StageWin {
+			// Defined at every stage: a won deal closed (there is a time
+			// to close), and every won deal reached every stage.
 			w := team.WinProbability(k)
-			if w.N == 0 && atStage[k] > 0 {
-				return ForecastInput{}, inputErr(op, fmt.Sprintf("stage_win[%d]", k), f.Stage(k), fmt.Errorf("%w: open deals at a stage no closed deal reached", funnel.ErrNoData))
-			}
 			in.StageWin[k], in.StageWinCounts[k] = w.Value(), w
 		}
 	}

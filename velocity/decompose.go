@@ -27,6 +27,24 @@ type Share struct {
 	Amount decimal.Decimal `json:"amount"`
 }
 
+// UnmarshalJSON decodes what encoding/json writes for a share; a failure
+// is a *[funnel.InputError] naming the field ("share" for the whole
+// document), wrapping [funnel.ErrOutOfRange]. On an error s is unchanged.
+func (s *Share) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.Share.UnmarshalJSON", "share", s.decode(b))
+}
+
+func (s *Share) decode(b []byte) error {
+	return decodeObject(s, b, func(v *Share) []field {
+		return []field{
+			{"lever", option(&v.Lever, LeverCycle)},
+			{"log_term", plain(&v.LogTerm)},
+			{"percent", plain(&v.Percent)},
+			{"amount", amount(&v.Amount)},
+		}
+	}, nil)
+}
+
 // Decomposition splits the gap in velocity between two lever sets into the
 // part due to each lever, by the exact identity
 //
@@ -50,6 +68,28 @@ type Decomposition struct {
 	Largest NullLever `json:"largest"`
 }
 
+// UnmarshalJSON decodes what encoding/json writes for a decomposition; a
+// failure is a *[funnel.InputError] naming its place, such as
+// "shares[0].amount" or "from.cycle_days" ("decomposition" for the whole
+// document), wrapping [funnel.ErrOutOfRange], or
+// [funnel.ErrLengthMismatch] for shares that are not one per lever. On an
+// error d is unchanged.
+func (d *Decomposition) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.Decomposition.UnmarshalJSON", "decomposition", decodeObject(d, b, func(v *Decomposition) []field {
+		return []field{
+			{"from", v.From.decode},
+			{"to", v.To.decode},
+			{"from_velocity", amount(&v.FromVelocity)},
+			{"to_velocity", amount(&v.ToVelocity)},
+			{"gap", amount(&v.Gap)},
+			{"log_ratio", plain(&v.LogRatio)},
+			{"no_gap", plain(&v.NoGap)},
+			{"shares", perLever(&v.Shares, nested[Share])},
+			{"largest", nullLever(&v.Largest)},
+		}
+	}, nil))
+}
+
 // logTolerance × the sum of |ln X| over the eight lever values bounds the
 // rounding error of a [Decomposition]'s LogRatio: 8 units of 2^-52.
 const logTolerance = 8 * 0x1p-52
@@ -62,8 +102,8 @@ const logTolerance = 8 * 0x1p-52
 // still reported. In the rare case where the velocities differ by less
 // than float64 can resolve in ln(V1/V0) (|LogRatio| within the rounding
 // error of its terms, about 1e-13 for everyday levers), the whole gap goes
-// to the lever with the largest |LogTerm|, with Percent 100, and the other
-// shares are zero.
+// to the lever with the largest |LogTerm| (the first in [Lever] order on a
+// tie), with Percent 100, and the other shares are zero.
 //
 // Errors: those of [Levers.Validate] for either set, and a *[LeverError]
 // wrapping [ErrLogZero] when opportunities, win rate or ASP is zero in
@@ -93,18 +133,17 @@ func Decompose(from, to Levers) (Decomposition, error) {
 	}
 	v0, v1 := dec.Cents(from.bookingsOver(decimal.NewFromInt(1))), dec.Cents(to.bookingsOver(decimal.NewFromInt(1)))
 	d := Decomposition{From: from, To: to, FromVelocity: v0, ToVelocity: v1, Gap: v1.Sub(v0)}
-	terms := [NumLevers]float64{
-		LeverOpportunities: math.Log(to.Opportunities) - math.Log(from.Opportunities),
-		LeverWinRate:       math.Log(to.WinRate) - math.Log(from.WinRate),
-		LeverASP:           dec.Log(to.ASP) - dec.Log(from.ASP),
-		LeverCycle:         -(math.Log(float64(to.Cycle)) - math.Log(float64(from.Cycle))),
-	}
+	ln0, ln1 := logs(from), logs(to)
 	// lnMag bounds the logarithms the terms are differences of; the float64
 	// error of their sum is a few units in the last place of lnMag.
-	lnMag := math.Abs(math.Log(to.Opportunities)) + math.Abs(math.Log(from.Opportunities)) +
-		math.Abs(math.Log(to.WinRate)) + math.Abs(math.Log(from.WinRate)) +
-		math.Abs(dec.Log(to.ASP)) + math.Abs(dec.Log(from.ASP)) +
-		math.Abs(math.Log(float64(to.Cycle))) + math.Abs(math.Log(float64(from.Cycle)))
+	var terms [NumLevers]float64
+	var lnMag float64
+	for i := range terms {
+		terms[i] = ln1[i] - ln0[i]
+		lnMag += math.Abs(ln0[i])
+		lnMag += math.Abs(ln1[i])
+	}
+	terms[LeverCycle] = -terms[LeverCycle] // the cycle divides
 	largest := LeverOpportunities
 	for i, t := range terms {
 		d.Shares[i] = Share{Lever: Lever(i), LogTerm: t}
@@ -147,6 +186,17 @@ func Decompose(from, to Levers) (Decomposition, error) {
 	}
 	d.Largest = SomeLever(most)
 	return d, nil
+}
+
+// logs returns the natural logarithms of the four levers, indexed by
+// [Lever]; the cycle in nanoseconds.
+func logs(l Levers) [NumLevers]float64 {
+	return [NumLevers]float64{
+		LeverOpportunities: math.Log(l.Opportunities),
+		LeverWinRate:       math.Log(l.WinRate),
+		LeverASP:           dec.Log(l.ASP),
+		LeverCycle:         math.Log(float64(l.Cycle)),
+	}
 }
 
 // checkSide validates one lever set of a comparison, naming the set.

@@ -223,3 +223,35 @@ func TestDecomposeSmallResolvedGap(t *testing.T) {
 		t.Errorf("percents mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestDecomposeBelowResolutionTie checks which lever takes a gap below
+// float64's resolution: the largest |LogTerm|, the first in Lever order
+// on a tie. From 1 opportunity, W = 0.02, ASP 1 and a 4-day cycle, V0 =
+// 0.02 / 4 = 0.005, 0.00 to the cent (half to even); to 3, fl(0.02/3) =
+// 0.006666666666666667, ASP 3 and 12 days, V1 = 9 × 0.006666666666666667
+// / 12 = 0.00500000000000000025, 0.01. The terms of opportunities and ASP
+// are both math.Log(3) exactly (ln 3 − ln 1), that of the win rate
+// −math.Log(3) to the last bit (by float64 arithmetic on amd64) and the
+// cycle's −1.0986122886681073, a little smaller: three tie, and
+// opportunities, the first, takes the whole cent.
+func TestDecomposeBelowResolutionTie(t *testing.T) {
+	from := Levers{Opportunities: 1, WinRate: 0.02, ASP: mustDec("1"), Cycle: 4 * day}
+	to := Levers{Opportunities: 3, WinRate: 0.02 / 3, ASP: mustDec("3"), Cycle: 12 * day}
+	got, err := Decompose(from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pct []float64
+	var amt []decimal.Decimal
+	for _, s := range got.Shares {
+		pct = append(pct, s.Percent)
+		amt = append(amt, s.Amount)
+	}
+	want := []any{mustDec("0.01"), SomeLever(LeverOpportunities), []float64{100, 0, 0, 0}, []decimal.Decimal{mustDec("0.01"), {}, {}, {}}}
+	if diff := cmp.Diff(want, []any{got.Gap, got.Largest, pct, amt}, decEq); diff != "" {
+		t.Errorf("Decompose mismatch (-want +got):\n%s", diff)
+	}
+	if math.Abs(got.Shares[LeverCycle].LogTerm) >= math.Log(3) || got.Shares[LeverOpportunities].LogTerm != math.Log(3) {
+		t.Errorf("LogTerms %+v: want opportunities ln 3 and a smaller cycle term", got.Shares)
+	}
+}

@@ -46,6 +46,11 @@
 // rejected, as the shortest decimal that reads back as the same float64
 // (0.1 is 0.1). Products are exact; a division keeps at least 20
 // significant digits and 16 decimal places, rounded half away from zero.
+// An ASP the package computes is a valid amount, so that no valid input is
+// refused for digits the package made: a measured ASP is rounded half to
+// even to the cent, and a solved or changed ASP ([Solve], [MakeUp],
+// [Sensitivities]) half to even to at most [funnel.MaxAmountPlaces]
+// decimal places (0.333333333333333333 × 1.1 is 0.366666666666666666).
 // The package never sets decimal's global settings. Money shares of a
 // decomposition are rounded to cents with the remainder on the largest
 // share, so they sum exactly. The forecast sums int64 cents in its inner
@@ -73,7 +78,19 @@
 //
 // A stream's own error (a row a reader of package funnel/crm could not
 // read) is returned as it is, with no result. No function panics on data
-// and no result holds a NaN or an infinity.
+// and no result holds a NaN or an infinity. No count wraps: a stream of
+// more than math.MaxInt deals, or a forecast whose bookings could reach
+// 2^62 cents, is an error wrapping [funnel.ErrOutOfRange].
+//
+// Every type with JSON decodes member by member: a malformed or truncated
+// document, a value of the wrong type, a number beyond its Go type (1e30
+// for a count), an amount that is not a decimal within
+// [funnel.AmountInRange] ("NaN", "1e999999"), or an unknown lever or
+// option name is a *[funnel.InputError] with Op
+// "velocity.<Type>.UnmarshalJSON" that names its place as a path and
+// wraps [funnel.ErrOutOfRange] (or the sentinel of a nested check):
+//
+//	velocity.ForecastInput.UnmarshalJSON: reps[1].open[0].amount = "NaN": value out of range: not a decimal amount
 //
 // # Concurrency
 //

@@ -128,12 +128,12 @@ func optionText[T enum.Enum](what string, v, last T) ([]byte, error) {
 }
 
 // parseOption decodes the name of an option or lever with [enum.Parse];
-// an unknown name is a *[funnel.InputError] naming what, wrapping
-// [funnel.ErrOutOfRange].
-func parseOption[T enum.Enum](what string, b []byte, dst *T, last T) error {
+// an unknown name is a *[funnel.InputError] with the name as its value,
+// wrapping [funnel.ErrOutOfRange], for the caller to place.
+func parseOption[T enum.Enum](b []byte, dst *T, last T) error {
 	v, ok := enum.Parse(b, last)
 	if !ok {
-		return inputErr("velocity", what, strconv.Quote(string(b)), fmt.Errorf("%w: want one of %s", funnel.ErrOutOfRange, names(last)))
+		return &funnel.InputError{Value: strconv.Quote(clipText(string(b))), Err: fmt.Errorf("%w: want one of %s", funnel.ErrOutOfRange, names(last))}
 	}
 	*dst = v
 	return nil

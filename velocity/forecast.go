@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -56,25 +58,25 @@ func (o OpenDeal) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes what [OpenDeal.MarshalJSON] writes, the age
-// rounded to the nanosecond. A value of the wrong type or an age beyond
-// time.Duration's range is a *[funnel.InputError] naming the field,
-// wrapping [funnel.ErrOutOfRange].
+// rounded to the nanosecond. A malformed document, a value of the wrong
+// type, an amount that is not a decimal within [funnel.AmountInRange] or
+// an age beyond time.Duration's range is a *[funnel.InputError] naming the
+// field ("open deal" for the whole document), wrapping
+// [funnel.ErrOutOfRange]. The rest is checked by [Forecast]. On an error o
+// is unchanged.
 func (o *OpenDeal) UnmarshalJSON(b []byte) error {
-	const op = "velocity.OpenDeal.UnmarshalJSON"
-	var v struct {
-		openDealFields
-		AgeDays float64 `json:"age_days"`
-	}
-	if err := decodeJSON(op, "open deal", b, &v); err != nil {
-		return err
-	}
-	age, err := durationOf(op, "age_days", v.AgeDays)
-	if err != nil {
-		return err
-	}
-	*o = OpenDeal(v.openDealFields)
-	o.Age = age
-	return nil
+	return decodeTop("velocity.OpenDeal.UnmarshalJSON", "open deal", o.decode(b))
+}
+
+func (o *OpenDeal) decode(b []byte) error {
+	return decodeObject(o, b, func(v *OpenDeal) []field {
+		return []field{
+			{"id", plain(&v.ID)},
+			{"stage", plain(&v.Stage)},
+			{"amount", amount(&v.Amount)},
+			{"age_days", daysOf(&v.Age)},
+		}
+	}, nil)
 }
 
 // RepInput is one rep's position at the forecast date.
@@ -93,6 +95,29 @@ type RepInput struct {
 	// NoAmount counts open deals left out for want of an amount
 	// (informational; set by [BuildForecast], ignored by [Forecast]).
 	NoAmount int `json:"no_amount,omitempty"`
+}
+
+// UnmarshalJSON decodes what encoding/json writes for a rep's input, as
+// [OpenDeal.UnmarshalJSON] does; a failure names its place, such as
+// "open[0].amount" or "new_amounts[2]" ("rep input" for the whole
+// document). On an error r is unchanged.
+func (r *RepInput) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.RepInput.UnmarshalJSON", "rep input", r.decode(b))
+}
+
+func (r *RepInput) decode(b []byte) error {
+	return decodeObject(r, b, func(v *RepInput) []field {
+		return []field{
+			{"rep", plain(&v.Rep)},
+			{"quota", amount(&v.Quota)},
+			{"won_so_far", amount(&v.WonSoFar)},
+			{"open", list(&v.Open, nested[OpenDeal])},
+			{"new_per_day", plain(&v.NewPerDay)},
+			{"new_win_rate", plain(&v.NewWinRate)},
+			{"new_amounts", list(&v.NewAmounts, amountEach)},
+			{"no_amount", plain(&v.NoAmount)},
+		}
+	}, nil)
 }
 
 // ForecastInput is everything a quota forecast needs, as plain values so
@@ -147,31 +172,27 @@ func (in ForecastInput) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes what [ForecastInput.MarshalJSON] writes, each
 // time to close rounded to the nanosecond. It does not check the input
-// ([Forecast] does). A value of the wrong type or a time beyond
-// time.Duration's range is a *[funnel.InputError] naming the field,
-// wrapping [funnel.ErrOutOfRange].
+// beyond what decoding needs ([Forecast] does): a malformed document, a
+// value of the wrong type, a number beyond its Go type, an amount that is
+// not a decimal within [funnel.AmountInRange] or a time beyond
+// time.Duration's range is a *[funnel.InputError] naming its place, such
+// as "reps[1].open[0].amount" or "time_to_close_days[3]" ("forecast input"
+// for the whole document), wrapping [funnel.ErrOutOfRange]; a
+// stage_win_counts entry that [funnel.NewRate] rejects wraps its sentinel.
+// On an error in is unchanged.
 func (in *ForecastInput) UnmarshalJSON(b []byte) error {
-	const op = "velocity.ForecastInput.UnmarshalJSON"
-	var v struct {
-		forecastInputFields
-		TimeToCloseDays []float64 `json:"time_to_close_days"`
-	}
-	if err := decodeJSON(op, "forecast input", b, &v); err != nil {
-		return err
-	}
-	var t []time.Duration
-	if v.TimeToCloseDays != nil {
-		t = make([]time.Duration, len(v.TimeToCloseDays))
-		for i, x := range v.TimeToCloseDays {
-			var err error
-			if t[i], err = durationOf(op, fmt.Sprintf("time_to_close_days[%d]", i), x); err != nil {
-				return err
-			}
+	return decodeTop("velocity.ForecastInput.UnmarshalJSON", "forecast input", decodeObject(in, b, func(v *ForecastInput) []field {
+		return []field{
+			{"days", plain(&v.Days)},
+			{"stage_win", list(&v.StageWin, plainEach[float64])},
+			{"stage_win_counts", list(&v.StageWinCounts, rateEach)},
+			{"time_to_close_days", list(&v.TimeToClose, daysEach)},
+			{"reps", list(&v.Reps, nested[RepInput])},
+			{"draws", plain(&v.Draws)},
+			{"seed", plain(&v.Seed)},
+			{"workers", plain(&v.Workers)},
 		}
-	}
-	*in = ForecastInput(v.forecastInputFields)
-	in.TimeToClose = t
-	return nil
+	}, nil))
 }
 
 // RepForecast is the forecast of one rep's bookings at the period's end.
@@ -204,6 +225,33 @@ type RepForecast struct {
 	OpenDeals   int     `json:"open_deals"`
 }
 
+// UnmarshalJSON decodes what encoding/json writes for a rep's forecast; a
+// failure is a *[funnel.InputError] naming the field ("rep forecast" for
+// the whole document), wrapping [funnel.ErrOutOfRange]. On an error r is
+// unchanged.
+func (r *RepForecast) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.RepForecast.UnmarshalJSON", "rep forecast", r.decode(b))
+}
+
+func (r *RepForecast) decode(b []byte) error {
+	return decodeObject(r, b, func(v *RepForecast) []field {
+		return []field{
+			{"rep", plain(&v.Rep)},
+			{"quota", amount(&v.Quota)},
+			{"won_so_far", amount(&v.WonSoFar)},
+			{"p_hit", plain(&v.PHit)},
+			{"p_hit_std_err", plain(&v.PHitStdErr)},
+			{"p10", amount(&v.P10)},
+			{"p50", amount(&v.P50)},
+			{"p90", amount(&v.P90)},
+			{"mean", amount(&v.Mean)},
+			{"expected", amount(&v.Expected)},
+			{"expected_new", plain(&v.ExpectedNew)},
+			{"open_deals", plain(&v.OpenDeals)},
+		}
+	}, nil)
+}
+
 // ForecastResult is the quota forecast for every rep, in the order of the
 // input.
 type ForecastResult struct {
@@ -211,6 +259,21 @@ type ForecastResult struct {
 	Draws int           `json:"draws"`
 	Seed  uint64        `json:"seed"`
 	Reps  []RepForecast `json:"reps"`
+}
+
+// UnmarshalJSON decodes what encoding/json writes for a forecast; a
+// failure is a *[funnel.InputError] naming its place, such as
+// "reps[1].p10" ("forecast result" for the whole document), wrapping
+// [funnel.ErrOutOfRange]. On an error r is unchanged.
+func (r *ForecastResult) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.ForecastResult.UnmarshalJSON", "forecast result", decodeObject(r, b, func(v *ForecastResult) []field {
+		return []field{
+			{"days", plain(&v.Days)},
+			{"draws", plain(&v.Draws)},
+			{"seed", plain(&v.Seed)},
+			{"reps", list(&v.Reps, nested[RepForecast])},
+		}
+	}, nil))
 }
 
 // Forecast draws each rep's bookings at the period's end by Monte Carlo:
@@ -255,10 +318,10 @@ type ForecastResult struct {
 func Forecast(ctx context.Context, in ForecastInput) (ForecastResult, error) {
 	draws := in.Draws
 	switch {
-	case draws == 0:
-		draws = DefaultDraws
 	case draws < 0:
 		return ForecastResult{}, inputErr(forecastOp, "draws", fmt.Sprint(draws), funnel.ErrNegative)
+	case draws == 0:
+		draws = DefaultDraws
 	case draws > MaxDraws:
 		return ForecastResult{}, inputErr(forecastOp, "draws", fmt.Sprint(draws), funnel.ErrOutOfRange)
 	}
@@ -346,35 +409,31 @@ type plan struct {
 
 // draw fills buf with drawn bookings in cents.
 func (p *plan) draw(ctx context.Context, rng *rand.Rand, buf []int64) error {
-	for d := range buf {
-		if d&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	for chunk := range slices.Chunk(buf, 1024) {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		t := p.base
-		for j, th := range p.threshold {
-			if rng.Uint64() < th {
-				t += p.amount[j]
+		for d := range chunk {
+			t := p.base
+			for j, th := range p.threshold {
+				// won is 1 when the word is below th, with probability
+				// th / 2^64; no branch to mispredict.
+				_, won := bits.Sub64(rng.Uint64(), th, 0)
+				t += p.amount[j] * int64(won)
 			}
-		}
-		if p.cdf != nil {
-			u := rng.Float64()
-			lo, hi := 0, len(p.cdf)-1 // the last entry is 1 > u
-			for lo < hi {
-				m := int(uint(lo+hi) >> 1)
-				if p.cdf[m] > u {
-					hi = m
-				} else {
-					lo = m + 1
+			if p.cdf != nil {
+				// The count is the least k with F(k) > u: the first entry
+				// at or above the next float64 after u. The last entry is
+				// 1 > u.
+				u := rng.Float64()
+				i, _ := slices.BinarySearch(p.cdf, math.Nextafter(u, 1))
+				n := len(p.newAmount)
+				for range p.kmin + i {
+					t += p.newAmount[rng.IntN(n)]
 				}
 			}
-			n := len(p.newAmount)
-			for range p.kmin + lo {
-				t += p.newAmount[rng.IntN(n)]
-			}
+			chunk[d] = t
 		}
-		buf[d] = t
 	}
 	return nil
 }
@@ -409,16 +468,6 @@ func (p *plan) summarise(buf []int64) RepForecast {
 // cents converts int64 cents back to a decimal.
 func cents(c int64) decimal.Decimal { return decimal.New(c, -2) }
 
-// toCents rounds a non-negative amount half to even to whole cents; ok is
-// false when it does not fit below maxCents.
-func toCents(a decimal.Decimal) (int64, bool) {
-	c := a.Shift(2).RoundBank(0)
-	if c.GreaterThanOrEqual(decimal.NewFromInt(maxCents)) {
-		return 0, false
-	}
-	return c.IntPart(), true
-}
-
 // prepare checks the input and precomputes each rep's tables.
 func prepare(in ForecastInput) ([]plan, error) {
 	const op = forecastOp
@@ -449,9 +498,7 @@ func prepare(in ForecastInput) ([]plan, error) {
 	} else if len(times) > 0 {
 		var s float64
 		for _, t := range times {
-			if t < remain {
-				s += float64(remain - t)
-			}
+			s += float64(max(0, remain-t))
 		}
 		pNew = s / (float64(len(times)) * float64(remain))
 	}
@@ -478,10 +525,7 @@ func closeWithin(times []time.Duration, age, remain time.Duration) float64 {
 	if end < age { // overflow: every time is within
 		end = math.MaxInt64
 	}
-	hi, found := slices.BinarySearch(times, end)
-	for found && hi < len(times) && times[hi] == end {
-		hi++
-	}
+	hi := sort.Search(len(times), func(i int) bool { return times[i] > end }) // first T > a+R
 	return float64(hi-lo) / float64(alive)
 }
 
@@ -491,9 +535,13 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 	if err := checkMoney(op, name+".quota", r.Quota); err != nil {
 		return plan{}, err
 	}
-	if err := checkMoney(op, name+".won_so_far", r.WonSoFar); err != nil {
+	won, err := centsOf(name+".won_so_far", r.WonSoFar)
+	if err != nil {
 		return plan{}, err
 	}
+	p.base = won
+	// bound is the most the rep can book, checked below 2^62 cents as it
+	// grows, so that no int64 sum of cents can overflow.
 	bound := r.WonSoFar
 	expected := r.WonSoFar
 	for j, o := range r.Open {
@@ -504,21 +552,21 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 		case o.Age < 0:
 			return plan{}, inputErr(op, dn+".age", o.Age.String(), funnel.ErrNegative)
 		}
-		if err := checkMoney(op, dn+".amount", o.Amount); err != nil {
+		c, err := centsOf(dn+".amount", o.Amount)
+		if err != nil {
 			return plan{}, err
 		}
 		bound = bound.Add(o.Amount)
+		if err := checkBound(name, bound); err != nil {
+			return plan{}, err
+		}
 		q := stageWin[o.Stage] * closeWithin(times, o.Age, remain)
 		qd, _ := dec.FromFloat(q) // a probability, finite
 		expected = expected.Add(o.Amount.Mul(qd))
-		c, ok := toCents(o.Amount)
-		if !ok {
-			return plan{}, inputErr(op, dn+".amount", o.Amount.String(), fmt.Errorf("%w: above 2^62 cents", funnel.ErrOutOfRange))
-		}
 		switch {
 		case q <= 0:
 		case q >= 1:
-			p.base += c // cannot overflow: bound is checked below before use
+			p.base += c // below 2^62 + half a cent per deal: bound is checked
 		default:
 			p.threshold = append(p.threshold, uint64(q*0x1p64))
 			p.amount = append(p.amount, c)
@@ -532,10 +580,10 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 	}
 	// A zero factor means no new deal is won and closed in time, even when
 	// the others overflow (Inf × 0 would be NaN).
-	if r.NewPerDay > 0 && days > 0 && r.NewWinRate > 0 && pNew > 0 {
-		p.mu = r.NewPerDay * days * r.NewWinRate * pNew
+	if r.NewPerDay != 0 && days != 0 && r.NewWinRate != 0 && pNew != 0 {
+		p.mu = r.NewPerDay * days * r.NewWinRate * pNew // +Inf when it overflows
 	}
-	if p.mu > MaxNewDeals || math.IsInf(p.mu, 0) {
+	if p.mu > MaxNewDeals {
 		return plan{}, inputErr(op, name+".new_per_day", fmtFloat(r.NewPerDay), fmt.Errorf("%w: %g new deals expected, above %d", funnel.ErrOutOfRange, p.mu, MaxNewDeals))
 	}
 	if p.mu > 0 {
@@ -545,13 +593,9 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 		var maxNew, sumNew decimal.Decimal
 		p.newAmount = make([]int64, len(r.NewAmounts))
 		for j, a := range r.NewAmounts {
-			an := fmt.Sprintf("%s.new_amounts[%d]", name, j)
-			if err := checkMoney(op, an, a); err != nil {
+			c, err := centsOf(fmt.Sprintf("%s.new_amounts[%d]", name, j), a)
+			if err != nil {
 				return plan{}, err
-			}
-			c, ok := toCents(a)
-			if !ok {
-				return plan{}, inputErr(op, an, a.String(), fmt.Errorf("%w: above 2^62 cents", funnel.ErrOutOfRange))
 			}
 			p.newAmount[j] = c
 			maxNew = decimal.Max(maxNew, a)
@@ -560,28 +604,50 @@ func preparePlan(name string, r RepInput, stageWin []float64, times []time.Durat
 		p.kmin, p.cdf = poissonTable(p.mu)
 		kmax := p.kmin + len(p.cdf) - 1
 		bound = bound.Add(maxNew.Mul(decimal.NewFromInt(int64(kmax))))
+		if err := checkBound(name, bound); err != nil {
+			return plan{}, err
+		}
 		meanNew, _ := dec.Quo(sumNew, decimal.NewFromInt(int64(len(r.NewAmounts)))) // not empty
 		mu, _ := dec.FromFloat(p.mu)                                                // finite: checked above
 		expected = expected.Add(meanNew.Mul(mu))
 	}
-	if bound.Shift(2).GreaterThanOrEqual(decimal.NewFromInt(maxCents)) {
-		return plan{}, inputErr(op, name, bound.String(), fmt.Errorf("%w: possible bookings above 2^62 cents", funnel.ErrOutOfRange))
-	}
-	won, ok := toCents(r.WonSoFar) // can round up to 2^62 from below the bound
-	if !ok {
-		return plan{}, inputErr(op, name+".won_so_far", r.WonSoFar.String(), fmt.Errorf("%w: above 2^62 cents", funnel.ErrOutOfRange))
-	}
-	p.base += won
 	// Bookings are whole cents, so reaching the quota means reaching it
-	// rounded up to the cent; a quota beyond any possible bookings is never
-	// reached.
-	if qc := r.Quota.Shift(2).Ceil(); qc.GreaterThanOrEqual(decimal.NewFromInt(maxCents)) {
+	// rounded up to the cent. Drawn bookings stay far below 2^63 cents, so
+	// a quota from there on is never reached.
+	if qc := r.Quota.Shift(2).Ceil(); qc.GreaterThanOrEqual(twoTo63()) {
 		p.quota = math.MaxInt64
 	} else {
 		p.quota = qc.IntPart()
 	}
 	p.expected = dec.Cents(expected)
 	return p, nil
+}
+
+// centsOf checks an amount of a forecast input by the module's rule
+// ([funnel.AmountReason]) and rounds it half to even to whole cents. An
+// amount of 2^62 cents or more after rounding is a *[funnel.InputError]
+// naming it, wrapping [funnel.ErrOutOfRange].
+func centsOf(name string, a decimal.Decimal) (int64, error) {
+	if err := checkMoney(forecastOp, name, a); err != nil {
+		return 0, err
+	}
+	c := a.Shift(2).RoundBank(0)
+	if c.GreaterThanOrEqual(decimal.NewFromInt(maxCents)) {
+		return 0, inputErr(forecastOp, name, a.String(), fmt.Errorf("%w: above 2^62 cents", funnel.ErrOutOfRange))
+	}
+	return c.IntPart(), nil
+}
+
+// twoTo63 returns 2^63, one more than the largest int64.
+func twoTo63() decimal.Decimal { return decimal.NewFromInt(maxCents).Mul(decimal.NewFromInt(2)) }
+
+// checkBound returns a *[funnel.InputError] naming the rep, wrapping
+// [funnel.ErrOutOfRange], when the most it can book reaches 2^62 cents.
+func checkBound(name string, bound decimal.Decimal) error {
+	if bound.Shift(2).GreaterThanOrEqual(decimal.NewFromInt(maxCents)) {
+		return inputErr(forecastOp, name, bound.String(), fmt.Errorf("%w: possible bookings above 2^62 cents", funnel.ErrOutOfRange))
+	}
+	return nil
 }
 
 // poissonTable returns the cumulative distribution of a Poisson(mu) count

@@ -20,6 +20,20 @@ type LeverGap struct {
 	Gain decimal.Decimal `json:"gain"`
 }
 
+// UnmarshalJSON decodes what encoding/json writes for a lever's gap; a
+// failure is a *[funnel.InputError] naming the field ("lever gap" for the
+// whole document), wrapping [funnel.ErrOutOfRange]. On an error g is
+// unchanged.
+func (g *LeverGap) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.LeverGap.UnmarshalJSON", "lever gap", g.decode(b))
+}
+
+func (g *LeverGap) decode(b []byte) error {
+	return decodeObject(g, b, func(v *LeverGap) []field {
+		return []field{{"lever", option(&v.Lever, LeverCycle)}, {"bookings", amount(&v.Bookings)}, {"gain", amount(&v.Gain)}}
+	}, nil)
+}
+
 // GapRanking ranks the four levers by what closing the rep's gap to a
 // reference on each would add to the rep's bookings over a period: the
 // answer to "which lever should this rep work on", with the reference
@@ -41,6 +55,25 @@ type GapRanking struct {
 	// in JSON) when no lever gains a cent: the rep is at or ahead of the
 	// reference on every lever.
 	Best NullLever `json:"best"`
+}
+
+// UnmarshalJSON decodes what encoding/json writes for a ranking; a failure
+// is a *[funnel.InputError] naming its place, such as "gaps[1].gain" or
+// "rep.asp" ("gap ranking" for the whole document), wrapping
+// [funnel.ErrOutOfRange], or [funnel.ErrLengthMismatch] for gaps that are
+// not one per lever. On an error r is unchanged.
+func (r *GapRanking) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.GapRanking.UnmarshalJSON", "gap ranking", decodeObject(r, b, func(v *GapRanking) []field {
+		return []field{
+			{"days", plain(&v.Days)},
+			{"rep", v.Rep.decode},
+			{"reference", v.Reference.decode},
+			{"rep_bookings", amount(&v.RepBookings)},
+			{"reference_bookings", amount(&v.ReferenceBookings)},
+			{"gaps", perLever(&v.Gaps, nested[LeverGap])},
+			{"best", nullLever(&v.Best)},
+		}
+	}, nil))
 }
 
 // Gaps returns, for each lever, the rep's bookings over periodDays if that

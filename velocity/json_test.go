@@ -258,9 +258,20 @@ func TestDecodeErrors(t *testing.T) {
 		{"rate window", `{"rate_window_days":true}`, new(BuildOptions),
 			"velocity.BuildOptions.UnmarshalJSON: rate_window_days = bool: value out of range: want a JSON number"},
 		{"lever name", `{"best":"speed"}`, new(GapRanking),
-			`velocity: lever = "speed": value out of range: want one of "opportunities", "win rate", "asp", "cycle"`},
+			`velocity.GapRanking.UnmarshalJSON: best = "speed": value out of range: want one of "opportunities", "win rate", "asp", "cycle"`},
+		{"amount", `{"reps":[{},{"open":[{"amount":"NaN"}]}]}`, new(ForecastInput),
+			`velocity.ForecastInput.UnmarshalJSON: reps[1].open[0].amount = "NaN": value out of range: not a decimal amount`},
+		{"amount places", `{"asp":"5.3333333333333333333"}`, new(Levers),
+			`velocity.Levers.UnmarshalJSON: asp = "5.3333333333333333333": value out of range: more than 18 decimal places or 36 digits`},
+		{"count 1e30", `{"created":1e30}`, new(Measured),
+			"velocity.Measured.UnmarshalJSON: created = number 1e30: value out of range: want a whole number from -9223372036854775808 to 9223372036854775807"},
+		{"seed negative", `{"seed":-1}`, new(ForecastInput),
+			"velocity.ForecastInput.UnmarshalJSON: seed = number -1: value out of range: want a whole number from 0 to 18446744073709551615"},
+		{"array", `[]`, new(Measured), "velocity.Measured.UnmarshalJSON: measured = array: value out of range: want a JSON object"},
+		{"date", `{"start":"2024-13-01T00:00:00Z"}`, new(QuotaPeriod),
+			`velocity.QuotaPeriod.UnmarshalJSON: start = "2024-13-01T00:00:00Z": value out of range: want an RFC 3339 date and time`},
 		{"option name", `{"count":"sometimes"}`, new(Options),
-			`velocity: counting = "sometimes": value out of range: want one of "average open", "live", "created", "closed"`},
+			`velocity.Options.UnmarshalJSON: count = "sometimes": value out of range: want one of "average open", "live", "created", "closed"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -53,8 +53,10 @@ func (l Lever) Valid() bool { return l >= LeverOpportunities && l <= LeverCycle 
 func (l Lever) MarshalText() ([]byte, error) { return optionText("lever", l, LeverCycle) }
 
 // UnmarshalText decodes a lever from its [Lever.String]; any other text
-// is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
-func (l *Lever) UnmarshalText(b []byte) error { return parseOption("lever", b, l, LeverCycle) }
+// is a *[funnel.InputError] naming "lever", wrapping [funnel.ErrOutOfRange].
+func (l *Lever) UnmarshalText(b []byte) error {
+	return decodeTop("velocity.Lever.UnmarshalText", "lever", parseOption(b, l, LeverCycle))
+}
 
 // NullLever is a lever that may be undefined, as [funnel.NullFloat64] is
 // a number that may be: JSON null when not Valid, the lever's name
@@ -83,18 +85,10 @@ func (n NullLever) MarshalJSON() ([]byte, error) {
 	return json.Marshal(n.Lever)
 }
 
-// UnmarshalJSON decodes null or a lever's name.
+// UnmarshalJSON decodes null or a lever's name; anything else is a
+// *[funnel.InputError] naming "lever", wrapping [funnel.ErrOutOfRange].
 func (n *NullLever) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*n = NullLever{}
-		return nil
-	}
-	var l Lever
-	if err := decodeJSON("velocity.NullLever.UnmarshalJSON", "lever", b, &l); err != nil {
-		return err
-	}
-	*n = SomeLever(l)
-	return nil
+	return decodeTop("velocity.NullLever.UnmarshalJSON", "lever", nullLever(n)(b))
 }
 
 // Periods in days for [Levers.Bookings]; any other number of days may be
@@ -262,23 +256,23 @@ func (l Levers) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes levers as [Levers.MarshalJSON] writes them, the
 // cycle rounded to the nanosecond. It does not validate them (see
-// [Levers.Validate]); a value of the wrong type, or a cycle beyond
-// time.Duration's range (about 106,751 days either way), is a
-// *[funnel.InputError] naming the field wrapping [funnel.ErrOutOfRange].
+// [Levers.Validate]) beyond what decoding needs: a malformed document, a
+// value of the wrong type, an ASP that is not a decimal within
+// [funnel.AmountInRange] or a cycle beyond time.Duration's range (about
+// 106,751 days either way) is a *[funnel.InputError] naming the field
+// ("levers" for the whole document), wrapping [funnel.ErrOutOfRange]. On
+// an error l is unchanged; null leaves it as it is.
 func (l *Levers) UnmarshalJSON(b []byte) error {
-	const op = "velocity.Levers.UnmarshalJSON"
-	var v struct {
-		leversFields
-		CycleDays float64 `json:"cycle_days"`
-	}
-	if err := decodeJSON(op, "levers", b, &v); err != nil {
-		return err
-	}
-	c, err := durationOf(op, "cycle_days", v.CycleDays)
-	if err != nil {
-		return err
-	}
-	*l = Levers(v.leversFields)
-	l.Cycle = c
-	return nil
+	return decodeTop("velocity.Levers.UnmarshalJSON", "levers", l.decode(b))
+}
+
+func (l *Levers) decode(b []byte) error {
+	return decodeObject(l, b, func(v *Levers) []field {
+		return []field{
+			{"opportunities", plain(&v.Opportunities)},
+			{"win_rate", plain(&v.WinRate)},
+			{"asp", amount(&v.ASP)},
+			{"cycle_days", daysOf(&v.Cycle)},
+		}
+	}, nil)
 }

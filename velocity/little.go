@@ -28,6 +28,23 @@ type LittleCheck struct {
 	GapPercent funnel.NullFloat64 `json:"gap_percent"`
 }
 
+// UnmarshalJSON decodes what encoding/json writes for a check; a value of
+// the wrong type is a *[funnel.InputError] naming the field ("little
+// check" for the whole document), wrapping [funnel.ErrOutOfRange]. On an
+// error c is unchanged.
+func (c *LittleCheck) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.LittleCheck.UnmarshalJSON", "little check", decodeObject(c, b, func(v *LittleCheck) []field {
+		return []field{
+			{"opportunities", plain(&v.Opportunities)},
+			{"created_per_day", plain(&v.CreatedPerDay)},
+			{"cycle_days", plain(&v.CycleDays)},
+			{"implied", plain(&v.Implied)},
+			{"gap", plain(&v.Gap)},
+			{"gap_percent", nullFloat(&v.GapPercent)},
+		}
+	}, nil))
+}
+
 // Little returns the Little's-law check of opportunities against
 // createdPerDay × cycle, the live deals that [funnel.LiveDeals] implies
 // (see [LittleCheck]). A zero cycle or rate gives an implied zero and an

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"time"
 
@@ -70,7 +71,7 @@ func (c Counting) MarshalText() ([]byte, error) { return optionText("counting", 
 // UnmarshalText decodes a name that [Counting.String] returns; any other
 // is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
 func (c *Counting) UnmarshalText(text []byte) error {
-	return parseOption("counting", text, c, CountClosed)
+	return decodeTop("velocity.Counting.UnmarshalText", "counting", parseOption(text, c, CountClosed))
 }
 
 // WinBasis says how the win rate is measured over the deals closed in the
@@ -103,7 +104,7 @@ func (b WinBasis) MarshalText() ([]byte, error) { return optionText("win basis",
 // UnmarshalText decodes a name that [WinBasis.String] returns; any other
 // is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
 func (b *WinBasis) UnmarshalText(text []byte) error {
-	return parseOption("win basis", text, b, WinByValue)
+	return decodeTop("velocity.WinBasis.UnmarshalText", "win basis", parseOption(text, b, WinByValue))
 }
 
 // CycleStat says how the cycles of the deals are summarised.
@@ -136,7 +137,7 @@ func (s CycleStat) MarshalText() ([]byte, error) { return optionText("cycle stat
 // UnmarshalText decodes a name that [CycleStat.String] returns; any other
 // is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
 func (s *CycleStat) UnmarshalText(text []byte) error {
-	return parseOption("cycle stat", text, s, CycleMedian)
+	return decodeTop("velocity.CycleStat.UnmarshalText", "cycle stat", parseOption(text, s, CycleMedian))
 }
 
 // CycleDeals says which closed deals the cycle is measured over.
@@ -169,7 +170,7 @@ func (c CycleDeals) MarshalText() ([]byte, error) { return optionText("cycle dea
 // UnmarshalText decodes a name that [CycleDeals.String] returns; any other
 // is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
 func (c *CycleDeals) UnmarshalText(text []byte) error {
-	return parseOption("cycle deals", text, c, CycleClosed)
+	return decodeTop("velocity.CycleDeals.UnmarshalText", "cycle deals", parseOption(text, c, CycleClosed))
 }
 
 // Options are the conventions for measuring levers from deals. The zero
@@ -188,6 +189,26 @@ type Options struct {
 	// make a group, such as {funnel.AttrOwner} or {funnel.AttrSegment,
 	// funnel.AttrOwner}. Nil means {funnel.AttrOwner}.
 	GroupBy []string `json:"group_by,omitempty"`
+}
+
+// UnmarshalJSON decodes the options from the names their MarshalText
+// methods write. An unknown name or a value of the wrong type is a
+// *[funnel.InputError] naming the field, such as "count", wrapping
+// [funnel.ErrOutOfRange]. On an error o is unchanged.
+func (o *Options) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.Options.UnmarshalJSON", "options", o.decode(b))
+}
+
+func (o *Options) decode(b []byte) error {
+	return decodeObject(o, b, func(v *Options) []field {
+		return []field{
+			{"count", option(&v.Count, CountClosed)},
+			{"win_basis", option(&v.WinBasis, WinByValue)},
+			{"cycle_stat", option(&v.CycleStat, CycleMedian)},
+			{"cycle_deals", option(&v.CycleDeals, CycleClosed)},
+			{"group_by", list(&v.GroupBy, plainEach[string])},
+		}
+	}, nil)
 }
 
 func (o Options) check(op string) error {
@@ -296,32 +317,54 @@ func (m Measured) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes what [Measured.MarshalJSON] writes, the cycle
-// rounded to the nanosecond. A value of the wrong type, a cycle beyond
-// time.Duration's range, or a cycle given (or null) when cycle_deals says
-// otherwise is a *[funnel.InputError] naming the field, wrapping
-// [funnel.ErrOutOfRange].
+// rounded to the nanosecond. A malformed document, a value of the wrong
+// type, an amount that is not a decimal within [funnel.AmountInRange], a
+// cycle beyond time.Duration's range, or a cycle given (or null) when
+// cycle_deals says otherwise is a *[funnel.InputError] naming the field
+// ("measured" for the whole document), wrapping [funnel.ErrOutOfRange]; a
+// win_count that [funnel.NewRate] rejects wraps its sentinel. On an error
+// m is unchanged; null leaves it as it is.
 func (m *Measured) UnmarshalJSON(b []byte) error {
-	const op = "velocity.Measured.UnmarshalJSON"
-	var v struct {
-		measuredFields
-		CycleDays funnel.NullFloat64 `json:"cycle_days"`
-	}
-	if err := decodeJSON(op, "measured", b, &v); err != nil {
-		return err
-	}
-	if v.CycleDays.Valid != (v.CycleDeals > 0) {
-		return inputErr(op, "cycle_days", v.CycleDays.String(), fmt.Errorf("%w: a cycle is defined when cycle_deals (%d) is above zero", funnel.ErrOutOfRange, v.CycleDeals))
-	}
-	var c time.Duration
-	if v.CycleDays.Valid {
-		var err error
-		if c, err = durationOf(op, "cycle_days", v.CycleDays.Float64); err != nil {
-			return err
+	return decodeTop("velocity.Measured.UnmarshalJSON", "measured", m.decode(b))
+}
+
+func (m *Measured) decode(b []byte) error {
+	var cycle funnel.NullFloat64
+	return decodeObject(m, b, func(v *Measured) []field {
+		return []field{
+			{"group", list(&v.Group, plainEach[string])},
+			{"opportunities", plain(&v.Opportunities)},
+			{"opportunity_deals", plain(&v.OpportunityDeals)},
+			{"created", plain(&v.Created)},
+			{"created_per_day", plain(&v.CreatedPerDay)},
+			{"average_open", plain(&v.AverageOpen)},
+			{"win_count", rate(&v.WinCount)},
+			{"win_rate", nullFloat(&v.WinRate)},
+			{"won_value", amount(&v.WonValue)},
+			{"lost_value", amount(&v.LostValue)},
+			{"value_deals", plain(&v.ValueDeals)},
+			{"no_amount", plain(&v.NoAmount)},
+			{"asp", nullAmount(&v.ASP)},
+			{"asp_deals", plain(&v.ASPDeals)},
+			{"cycle_days", nullFloat(&cycle)},
+			{"cycle_deals", plain(&v.CycleDeals)},
+			{"bookings", amount(&v.Bookings)},
+			{"steady_bookings", nullAmount(&v.SteadyBookings)},
+			{"undated", plain(&v.Undated)},
 		}
-	}
-	*m = Measured(v.measuredFields)
-	m.Cycle = c
-	return nil
+	}, func(v *Measured) error {
+		if cycle.Valid != (v.CycleDeals > 0) {
+			return &funnel.InputError{Name: "cycle_days", Value: cycle.String(), Err: fmt.Errorf("%w: a cycle is defined when cycle_deals (%d) is above zero", funnel.ErrOutOfRange, v.CycleDeals)}
+		}
+		if cycle.Valid {
+			c, err := durationOf(cycle.Float64)
+			if err != nil {
+				return placed("cycle_days", err)
+			}
+			v.Cycle = c
+		}
+		return nil
+	})
 }
 
 // Levers returns the measured levers. It returns a *[LeverError] wrapping
@@ -373,6 +416,24 @@ type Report struct {
 	Groups     []Measured `json:"groups"` // sorted by Group, value by value
 }
 
+// UnmarshalJSON decodes what encoding/json writes for a report. A failure
+// is a *[funnel.InputError] naming its place, such as "groups[1].bookings"
+// or "options.count" ("report" for the whole document), wrapping
+// [funnel.ErrOutOfRange] or the sentinel of a nested decoder (see
+// [Measured.UnmarshalJSON]). On an error r is unchanged.
+func (r *Report) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.Report.UnmarshalJSON", "report", decodeObject(r, b, func(v *Report) []field {
+		return []field{
+			{"from", instant(&v.From)},
+			{"to", instant(&v.To)},
+			{"window_days", plain(&v.WindowDays)},
+			{"options", v.Options.decode},
+			{"total", v.Total.decode},
+			{"groups", list(&v.Groups, nested[Measured])},
+		}
+	}, nil))
+}
+
 // MeasureDeals is [Measure] over a slice, read as [funnel.Stream] yields
 // it.
 func MeasureDeals(f funnel.Funnel, deals []funnel.Deal, from, to time.Time, opts Options) (Report, error) {
@@ -402,7 +463,8 @@ func MeasureDeals(f funnel.Funnel, deals []funnel.Deal, from, to time.Time, opts
 // wrapping [funnel.ErrEmptyFunnel] for a funnel with no stage,
 // [funnel.ErrDateOrder] for a window that does not end after it starts,
 // and [funnel.ErrOutOfRange] for a window longer than
-// [funnel.MaxDurationDays] or an option out of range.
+// [funnel.MaxDurationDays], an option out of range, or a stream of more
+// than math.MaxInt deals (so that no count wraps).
 func Measure(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error], from, to time.Time, opts Options) (Report, error) {
 	const op = "velocity.Measure"
 	if f.Len() == 0 {
@@ -426,8 +488,12 @@ func Measure(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error], from, to time
 	total := &tally{}
 	groups := map[string]*tally{}
 	var buf []byte
+	var seen int
 	for d, err := range deals {
 		if err != nil {
+			return Report{}, err
+		}
+		if err := countDeal(op, &seen); err != nil {
 			return Report{}, err
 		}
 		if err := d.Validate(f); err != nil {
@@ -460,6 +526,19 @@ func Measure(f funnel.Funnel, deals iter.Seq2[funnel.Deal, error], from, to time
 	}
 	slices.SortFunc(r.Groups, func(a, b Measured) int { return slices.Compare(a.Group, b.Group) })
 	return r, nil
+}
+
+// countDeal counts one more deal of a stream in *n. Every count that
+// Measure and BuildForecast keep (per group, rep or stage) is at most the
+// number of deals, so this one check keeps them all from overflowing: at
+// math.MaxInt it returns a *[funnel.InputError] naming "deals", wrapping
+// [funnel.ErrOutOfRange], and leaves *n as it is.
+func countDeal(op string, n *int) error {
+	if *n == math.MaxInt {
+		return inputErr(op, "deals", "", fmt.Errorf("%w: more than %d deals", funnel.ErrOutOfRange, math.MaxInt))
+	}
+	*n++
+	return nil
 }
 
 // observation is what one deal contributes to a tally.

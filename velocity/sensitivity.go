@@ -29,6 +29,25 @@ type Point struct {
 	Elasticity float64 `json:"elasticity"`
 }
 
+// UnmarshalJSON decodes what encoding/json writes for a point; a failure
+// is a *[funnel.InputError] naming the field ("point" for the whole
+// document), wrapping [funnel.ErrOutOfRange]. On an error p is unchanged.
+func (p *Point) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.Point.UnmarshalJSON", "point", p.decode(b))
+}
+
+func (p *Point) decode(b []byte) error {
+	return decodeObject(p, b, func(v *Point) []field {
+		return []field{
+			{"change", plain(&v.Change)},
+			{"capped", plain(&v.Capped)},
+			{"bookings", amount(&v.Bookings)},
+			{"gain", plain(&v.Gain)},
+			{"elasticity", plain(&v.Elasticity)},
+		}
+	}, nil)
+}
+
 // LeverSensitivity is the sensitivity of bookings to one lever.
 type LeverSensitivity struct {
 	Lever Lever `json:"lever"`
@@ -41,6 +60,25 @@ type LeverSensitivity struct {
 	// ([ImprovementStep]): +10% for opportunities and ASP, a win rate 10%
 	// higher capped at 1, a cycle 10% shorter (1/0.9 − 1 = +11.1%).
 	Improve float64 `json:"improve"`
+}
+
+// UnmarshalJSON decodes what encoding/json writes for a lever's
+// sensitivity; a failure is a *[funnel.InputError] naming its place, such
+// as "points[1].bookings" ("lever sensitivity" for the whole document),
+// wrapping [funnel.ErrOutOfRange]. On an error s is unchanged.
+func (s *LeverSensitivity) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.LeverSensitivity.UnmarshalJSON", "lever sensitivity", s.decode(b))
+}
+
+func (s *LeverSensitivity) decode(b []byte) error {
+	return decodeObject(s, b, func(v *LeverSensitivity) []field {
+		return []field{
+			{"lever", option(&v.Lever, LeverCycle)},
+			{"elasticity", plain(&v.Elasticity)},
+			{"points", list(&v.Points, nested[Point])},
+			{"improve", plain(&v.Improve)},
+		}
+	}, nil)
 }
 
 // Sensitivity is the response of bookings over a period to changes in each
@@ -57,6 +95,21 @@ type Sensitivity struct {
 	Levers [NumLevers]LeverSensitivity `json:"levers"`
 }
 
+// UnmarshalJSON decodes what encoding/json writes for a sensitivity; a
+// failure is a *[funnel.InputError] naming its place, such as
+// "levers[1].points[0].bookings" ("sensitivity" for the whole document),
+// wrapping [funnel.ErrOutOfRange], or [funnel.ErrLengthMismatch] for
+// levers that are not one per lever. On an error s is unchanged.
+func (s *Sensitivity) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.Sensitivity.UnmarshalJSON", "sensitivity", decodeObject(s, b, func(v *Sensitivity) []field {
+		return []field{
+			{"days", plain(&v.Days)},
+			{"base", amount(&v.Base)},
+			{"levers", perLever(&v.Levers, nested[LeverSensitivity])},
+		}
+	}, nil))
+}
+
 // Sensitivities returns the bookings over periodDays for each lever moved by
 // −x and +x for every step x (a fraction in [0, 1): 0.05 is ±5%) and the
 // elasticities. The formula is a product, so with f the factor a change
@@ -66,15 +119,18 @@ type Sensitivity struct {
 //	win rate:           f = min(W × (1 + x), 1) / W   (1 + x when W is 0)
 //	cycle:              f = 1 / (1 + x)
 //
-// and each point's bookings are recomputed from the changed levers (a
-// changed cycle rounded to the nanosecond) and rounded to the cent. No
-// step means no points.
+// and each point's bookings are recomputed from the changed levers and
+// rounded to the cent. The levers change as in [MakeUp]: a changed ASP is
+// rounded half to even to at most [funnel.MaxAmountPlaces] decimal places,
+// a changed cycle to the nanosecond. No step means no points.
 //
 // Errors: those of [Levers.Validate] and [Levers.Bookings]; a
 // *[funnel.InputError] wrapping [funnel.ErrNotFinite] or
 // [funnel.ErrOutOfRange] for a step that is NaN, infinite, negative or 1
 // and above; a *[LeverError] wrapping [funnel.ErrOutOfRange] when a changed
-// cycle leaves time.Duration's range or rounds below one nanosecond.
+// cycle leaves time.Duration's range or rounds below one nanosecond,
+// changed opportunities pass float64's range or a changed ASP the bounds
+// of money.
 // Inputs are not modified.
 func Sensitivities(l Levers, periodDays float64, steps []float64) (Sensitivity, error) {
 	const op = "velocity.Sensitivities"
@@ -94,17 +150,17 @@ func Sensitivities(l Levers, periodDays float64, steps []float64) (Sensitivity, 
 	s := Sensitivity{Days: periodDays, Base: dec.Cents(base)}
 	for li := range s.Levers {
 		lever := Lever(li)
-		ls := LeverSensitivity{Lever: lever, Elasticity: 1, Points: make([]Point, 0, 2*len(steps))}
+		ls := LeverSensitivity{Lever: lever, Elasticity: 1, Points: make([]Point, 2*len(steps))}
 		if lever == LeverCycle {
 			ls.Elasticity = -1
 		}
-		for _, x := range steps {
-			for _, c := range [2]float64{-x, x} {
+		for i, x := range steps {
+			for j, c := range [2]float64{-x, x} {
 				p, err := point(op, l, lever, c, periodDays)
 				if err != nil {
 					return Sensitivity{}, err
 				}
-				ls.Points = append(ls.Points, p)
+				ls.Points[2*i+j] = p
 			}
 		}
 		ls.Improve, _ = factor(l, lever, ImprovementStep, true)
@@ -141,20 +197,13 @@ func factor(l Levers, lever Lever, c float64, improve bool) (float64, bool) {
 func point(op string, l Levers, lever Lever, c, periodDays float64) (Point, error) {
 	f, capped := factor(l, lever, c, false)
 	m := l
-	switch lever {
-	case LeverOpportunities:
-		m.Opportunities *= 1 + c
-	case LeverWinRate:
-		m.WinRate = min(l.WinRate*(1+c), 1)
-	case LeverASP:
-		g, _ := dec.FromFloat(1 + c) // finite: c is a checked step
-		m.ASP = l.ASP.Mul(g)
-	case LeverCycle:
-		cy, err := scaleCycle(op, l.Cycle, 1+c)
-		if err != nil {
+	if capped {
+		m.WinRate = 1
+	} else {
+		var err error
+		if m, err = scale(op, l, lever, 1+c, funnel.ErrRateRange); err != nil {
 			return Point{}, err
 		}
-		m.Cycle = cy
 	}
 	b, err := m.bookings(op, periodDays)
 	if err != nil {

@@ -17,6 +17,16 @@ type Target struct {
 	Days     float64         `json:"days,omitempty"`
 }
 
+// UnmarshalJSON decodes a target; an amount that is not a decimal within
+// [funnel.AmountInRange] or a value of the wrong type is a
+// *[funnel.InputError] naming the field ("target" for the whole
+// document), wrapping [funnel.ErrOutOfRange]. On an error t is unchanged.
+func (t *Target) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.Target.UnmarshalJSON", "target", decodeObject(t, b, func(v *Target) []field {
+		return []field{{"bookings", amount(&v.Bookings)}, {"days", plain(&v.Days)}}
+	}, nil))
+}
+
 // PerDay returns the target of v bookings per day.
 func PerDay(v decimal.Decimal) Target { return Target{Bookings: v, Days: 1} }
 
@@ -127,9 +137,7 @@ func Solve(l Levers, solve Lever, t Target) (Levers, error) {
 			}
 			out.WinRate = f
 		default:
-			if -x.Exponent() > funnel.MaxAmountPlaces {
-				x = x.RoundBank(funnel.MaxAmountPlaces)
-			}
+			x = roundAmount(x)
 			if !funnel.AmountInRange(x) || (x.IsZero() && !b.IsZero()) {
 				return Levers{}, leverErr(op, solve, "", fmt.Errorf("%w: solved ASP %se%d beyond the bounds of money", funnel.ErrOutOfRange, x.Coefficient(), x.Exponent()))
 			}
@@ -170,6 +178,22 @@ type MakeUpResult struct {
 	Levers      Levers  `json:"levers"` // the levers after both changes
 }
 
+// UnmarshalJSON decodes what encoding/json writes for a make-up result; a
+// failure is a *[funnel.InputError] naming its place, such as "moved" or
+// "levers.asp" ("make-up result" for the whole document), wrapping
+// [funnel.ErrOutOfRange]. On an error r is unchanged.
+func (r *MakeUpResult) UnmarshalJSON(b []byte) error {
+	return decodeTop("velocity.MakeUpResult.UnmarshalJSON", "make-up result", decodeObject(r, b, func(v *MakeUpResult) []field {
+		return []field{
+			{"moved", option(&v.Moved, LeverCycle)},
+			{"moved_change", plain(&v.MovedChange)},
+			{"adjust", option(&v.Adjust, LeverCycle)},
+			{"change", plain(&v.Change)},
+			{"levers", v.Levers.decode},
+		}
+	}, nil))
+}
+
 // MakeUp returns the relative change the adjust lever must make to hold
 // bookings when the moved lever changes by change (a fraction: -0.1 is
 // -10%). Velocity is a product, so with f the factor the move applies to V
@@ -182,8 +206,13 @@ type MakeUpResult struct {
 // For example win rate −10% needs opportunities +11.1% (1/0.9 − 1), and a
 // cycle 10% longer needs opportunities +10%. The new levers use the float64
 // factors: opportunities and win rate are multiplied, ASP is multiplied by
-// the factor converted to a decimal, the cycle is rounded to the
-// nanosecond.
+// the factor converted to a decimal and rounded half to even to at most
+// [funnel.MaxAmountPlaces] decimal places (so 0.333333333333333333 × 1.1
+// is 0.366666666666666666, and an ASP below 5 × 10^-19 becomes zero), the
+// cycle is rounded to the nanosecond. Bookings are held to float64's
+// precision, and to O × W × 5 × 10^-19 / C per day when the ASP changes
+// (the rounding of the ASP, which matters only for an ASP far below a
+// cent).
 //
 // Errors: those of [Levers.Validate]; a *[funnel.InputError] wrapping
 // [funnel.ErrOutOfRange] for an invalid lever, the same lever twice or a
@@ -249,7 +278,7 @@ func scale(op string, l Levers, lever Lever, factor float64, rateErr error) (Lev
 		l.WinRate = v
 	case LeverASP:
 		f, _ := dec.FromFloat(factor) // finite
-		l.ASP = l.ASP.Mul(f)
+		l.ASP = roundAmount(l.ASP.Mul(f))
 		if err := funnel.AmountReason(l.ASP); err != nil {
 			return Levers{}, leverErr(op, lever, "", err)
 		}
@@ -261,6 +290,17 @@ func scale(op string, l Levers, lever Lever, factor float64, rateErr error) (Lev
 		l.Cycle = c
 	}
 	return l, nil
+}
+
+// roundAmount rounds an amount the package computed (a solved or scaled
+// ASP) half to even to at most [funnel.MaxAmountPlaces] decimal places, the
+// most an amount may have, and leaves one with fewer places as it is; so
+// no valid input is refused for digits the library made.
+func roundAmount(x decimal.Decimal) decimal.Decimal {
+	if -x.Exponent() > funnel.MaxAmountPlaces {
+		return x.RoundBank(funnel.MaxAmountPlaces)
+	}
+	return x
 }
 
 // scaleCycle returns c × factor rounded to the nanosecond, at least 1ns.
