@@ -817,3 +817,38 @@ func joinPlace(place, name string) string {
 	}
 	return place + "." + name
 }
+
+// Sum returns the counts of several groups added together, with an empty
+// Key: the team's counts from its reps', as [Tally.Total] gives them for a
+// whole tally. Each element must be valid counts over f ([Counts.Check],
+// one entry per stage of f); counts from FromReached, a Tally's Groups or
+// decoded JSON all qualify. The inputs are not modified; an empty cs gives
+// zero counts of f's stages.
+//
+// It returns a *[InputError] naming "counts[i]" (with the field when
+// known) that wraps [ErrEmptyFunnel] for a funnel with no stages,
+// [ErrLengthMismatch] for counts of another number of stages, the errors
+// of [Counts.Check] for invalid counts, and [ErrOutOfRange] when a sum
+// passes an int64.
+func Sum(f Funnel, cs []Counts) (Counts, error) {
+	if f.Len() == 0 {
+		return Counts{}, &InputError{Op: "funnel.Sum", Name: "funnel", Err: ErrEmptyFunnel}
+	}
+	tot := newGroup(f.Len(), []string{})
+	for i, c := range cs {
+		place := fmt.Sprintf("counts[%d]", i)
+		if len(c.Reached) != f.Len() {
+			return Counts{}, WithOp("funnel.Sum", &InputError{Name: place + ".reached", Value: fmt.Sprintf("%d entries", len(c.Reached)),
+				Err: fmt.Errorf("%w: the funnel has %d stages", ErrLengthMismatch, f.Len())})
+		}
+		if err := c.Check(); err != nil {
+			return Counts{}, WithOp("funnel.Sum", placed(place, err))
+		}
+		g := groupOf(c)
+		if err := tot.c.canAdd(&g.c); err != nil {
+			return Counts{}, WithOp("funnel.Sum", placed(place, err))
+		}
+		tot.add(g)
+	}
+	return tot.counts(), nil
+}
