@@ -37,7 +37,8 @@ type ReverseFunnel struct {
 // same rates meets the target: Whole[i]·rates[i] >= Whole[i+1]. A quotient
 // within a few units in the last place of a whole number is taken as that
 // number, so that float noise does not add a deal: 10/0.5 is 20 and 6/0.3
-// (20.000000000000004 in float64) is 20, not 21. For 10 won at 0.4, 0.5,
+// (20.000000000000004 in float64) is 20, not 21; the same holds for the
+// target itself (a target of 100.00000000000003 needs 100 deals). For 10 won at 0.4, 0.5,
 // 0.3, 0.5 from lead to won: 20 proposals, 67 meetings, 134 qualified and
 // 335 leads (exactly 333.33).
 //
