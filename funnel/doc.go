@@ -64,7 +64,25 @@
 // 60 hardly at all, so [Shrinkage.Ranking] does not crown the lucky streak.
 // When the moments cannot be used (one rep, no spread beyond noise, a
 // pooled rate of 0 or 1) the prior is a documented fallback; see
-// [FitReason].
+// [FitReason]. [ShrinkWith] chooses the estimator of the prior
+// ([PriorEstimator]: trial-weighted moments, the default; the textbook
+// beta-binomial moments; maximum likelihood) or takes a prior stated from
+// a mean and a spread ([PriorOf]); every shrunk rate keeps its posterior
+// Beta ([Posterior]), and [PBelow] is the probability that one posterior's
+// rate is below another's.
+//
+// # Tests on counts
+//
+// The tests live here so that every package uses one: [ChiSquareTest] of
+// an r × c table (Yates' correction as an option for 2 × 2),
+// [FisherExact] for small 2 × 2 tables, [Rate.Test] of a rate against a
+// stated p (exact binomial and score), [CompareRates] for two rates (the
+// difference with its sign, the pooled z test and Newcombe's interval),
+// and [BenjaminiHochberg] to control the false discovery rate over many
+// tests at once. Beside Wilson and Jeffreys, [Rate.AgrestiCoull] and
+// one-sided bounds ([Rate.LowerBound], [Rate.UpperBound]). Each is checked
+// in the tests against R's chisq.test, fisher.test, binom.test, prop.test
+// and p.adjust.
 //
 // # Deals and reach
 //

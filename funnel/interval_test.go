@@ -297,3 +297,244 @@ func FuzzRate(f *testing.F) {
 		}
 	})
 }
+
+func TestAgrestiCoull(t *testing.T) {
+	tests := []struct {
+		name string
+		r    Rate
+		conf float64
+		want Interval
+		tol  float64
+	}{
+		// By hand at 95%: ñ = 20 + 3.841459 = 23.841459, p̃ = (6 +
+		// 1.920729)/23.841459 = 0.332225, half = 1.959964·√(p̃(1 − p̃)/ñ) =
+		// 0.189066: [0.143159, 0.521291] (mpmath: 0.143159255579,
+		// 0.521290807642).
+		{"6 of 20", Rate{6, 20}, 0.95, Interval{0.143159255579, 0.521290807642}, 1e-11},
+		// 0 of 10: p̃ = 1.920729/13.841459 = 0.138767, the lower end
+		// below 0 is clamped: [0, 0.320887].
+		{"0 of 10", Rate{0, 10}, 0.95, Interval{0, 0.320887305751}, 1e-11},
+		{"3 of 3", Rate{3, 3}, 0.95, Interval{0.382528431209, 1}, 1e-11},
+		{"45 of 60", Rate{45, 60}, 0.95, Interval{0.626692604127, 0.843221469802}, 1e-11},
+		{"0 of 0", Rate{0, 0}, 0.95, Interval{0, 1}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.r.AgrestiCoull(tt.conf)
+			if err != nil {
+				t.Fatalf("AgrestiCoull error: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateApprox(0, tt.tol)); diff != "" {
+				t.Errorf("%v.AgrestiCoull(%v) mismatch (-want +got):\n%s", tt.r, tt.conf, diff)
+			}
+		})
+	}
+}
+
+// TestAgrestiCoullAddTwo checks the interval by a second method, Agresti
+// and Coull's own reading of it: at the level where z = 2 exactly
+// (2Φ(2) − 1), it is the Wald interval of K + 2 successes in N + 4 trials.
+// It also checks that it contains the Wilson interval (Brown, Cai and
+// DasGupta 2001, section 4.1.2).
+func TestAgrestiCoullAddTwo(t *testing.T) {
+	conf := 1 - math.Erfc(2/math.Sqrt2) // 2Φ(2) − 1 = 0.954500
+	for _, r := range []Rate{{1, 29}, {6, 20}, {45, 60}, {500, 1000}, {81, 263}} {
+		got, err := r.AgrestiCoull(conf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := (float64(r.K) + 2) / (float64(r.N) + 4)
+		half := 2 * math.Sqrt(p*(1-p)/(float64(r.N)+4))
+		want := Interval{Lo: max(p-half, 0), Hi: min(p+half, 1)}
+		if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+			t.Errorf("%v.AgrestiCoull(z = 2) mismatch (-want +got):\n%s", r, diff)
+		}
+		w, _ := r.Wilson(conf)
+		if got.Lo > w.Lo+1e-15 || got.Hi < w.Hi-1e-15 {
+			t.Errorf("%v: Agresti–Coull %v does not contain Wilson %v", r, got, w)
+		}
+	}
+}
+
+func TestBounds(t *testing.T) {
+	tests := []struct {
+		name   string
+		r      Rate
+		m      IntervalMethod
+		lo, hi float64
+	}{
+		// One-sided 95%: z = Φ⁻¹(0.95) = 1.644854. Wilson by hand for
+		// 3 of 3: center = (1 + z²/6)/(1 + z²/3) = 0.762905, half =
+		// z/(1 + z²/3)·√(z²/36) = 0.237101: lower 0.525804 (mpmath
+		// 0.525804425842). 45 of 60 keeps its lead: 0.648624.
+		{"Wilson 3 of 3", Rate{3, 3}, Wilson, 0.525804425842, 1},
+		{"Wilson 45 of 60", Rate{45, 60}, Wilson, 0.648624241269, 0.829802359435},
+		{"Wilson 6 of 20", Rate{6, 20}, Wilson, 0.163859415352, 0.483803719592},
+		// Jeffreys: the 0.05 and 0.95 quantiles of Beta(K + ½, N − K + ½)
+		// (mpmath, bisection of betainc), 1 above at K = N.
+		{"Jeffreys 3 of 3", Rate{3, 3}, Jeffreys, 0.555932890539, 1},
+		{"Jeffreys 45 of 60", Rate{45, 60}, Jeffreys, 0.650467500568, 0.832099887074},
+		{"Jeffreys 6 of 20", Rate{6, 20}, Jeffreys, 0.158167636911, 0.481968227654},
+		{"Agresti–Coull 3 of 3", Rate{3, 3}, AgrestiCoull, 0.47003083149, 1},
+		{"Agresti–Coull 45 of 60", Rate{45, 60}, AgrestiCoull, 0.648011818674, 0.830414782029},
+		{"Agresti–Coull 0 of 10", Rate{0, 10}, AgrestiCoull, 0, 0.24880234523},
+		{"no trials", Rate{0, 0}, Jeffreys, 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lo, err := tt.r.LowerBound(0.95, tt.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hi, err := tt.r.UpperBound(0.95, tt.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([2]float64{tt.lo, tt.hi}, [2]float64{lo, hi}, cmpopts.EquateApprox(0, 1e-10)); diff != "" {
+				t.Errorf("%v bounds by %v mismatch (-want +got):\n%s", tt.r, tt.m, diff)
+			}
+		})
+	}
+}
+
+// TestIntervalMethods checks that Rate.Interval dispatches to each
+// method, and that a one-sided bound at c is the end of the two-sided
+// interval at 2c − 1 (a second route through the same quantiles).
+func TestIntervalMethods(t *testing.T) {
+	r := Rate{6, 20}
+	for _, m := range []IntervalMethod{Wilson, Jeffreys, AgrestiCoull} {
+		got, err := r.Interval(0.9, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want Interval
+		switch m {
+		case Wilson:
+			want, _ = r.Wilson(0.9)
+		case Jeffreys:
+			want, _ = r.Jeffreys(0.9)
+		case AgrestiCoull:
+			want, _ = r.AgrestiCoull(0.9)
+		}
+		if got != want {
+			t.Errorf("Interval(0.9, %v) = %v, want %v", m, got, want)
+		}
+		lo, _ := r.LowerBound(0.95, m)
+		hi, _ := r.UpperBound(0.95, m)
+		if math.Abs(lo-got.Lo) > 1e-12 || math.Abs(hi-got.Hi) > 1e-12 {
+			t.Errorf("%v: one-sided 95%% bounds [%v, %v], two-sided 90%% %v", m, lo, hi, got)
+		}
+	}
+}
+
+func TestIntervalMethodText(t *testing.T) {
+	for i, name := range []string{"wilson", "jeffreys", "agresti-coull"} {
+		m := IntervalMethod(i)
+		b, err := m.MarshalText()
+		if err != nil || string(b) != name || m.String() != name {
+			t.Errorf("IntervalMethod(%d) text = %q, %v; want %q", i, b, err, name)
+		}
+		var back IntervalMethod
+		if err := back.UnmarshalText(b); err != nil || back != m {
+			t.Errorf("UnmarshalText(%q) = %v, %v", b, back, err)
+		}
+	}
+	if _, err := IntervalMethod(3).MarshalText(); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("IntervalMethod(3).MarshalText() error = %v", err)
+	}
+	if got := IntervalMethod(-1).String(); got != "IntervalMethod(-1)" {
+		t.Errorf("String() = %q", got)
+	}
+	var m IntervalMethod
+	if err := m.UnmarshalText([]byte("wald")); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf(`UnmarshalText("wald") error = %v`, err)
+	}
+}
+
+func TestBoundsErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		call func() error
+		want error
+		text string
+	}{
+		{"one-sided level 0.5", func() error { _, err := (Rate{1, 2}).LowerBound(0.5, Wilson); return err }, ErrOutOfRange,
+			"funnel: confidence = 0.5: value out of range: a one-sided level must be in (0.5, 1)"},
+		{"one-sided level 1", func() error { _, err := (Rate{1, 2}).UpperBound(1, Jeffreys); return err }, ErrOutOfRange,
+			"funnel: confidence = 1: value out of range: a one-sided level must be in (0.5, 1)"},
+		{"one-sided NaN", func() error { _, err := (Rate{1, 2}).LowerBound(math.NaN(), Wilson); return err }, ErrNotFinite,
+			"funnel: confidence = NaN: not a finite number"},
+		{"unknown method", func() error { _, err := (Rate{1, 2}).LowerBound(0.95, IntervalMethod(7)); return err }, ErrOutOfRange,
+			"funnel: method = 7: value out of range"},
+		{"unknown method two-sided", func() error { _, err := (Rate{1, 2}).Interval(0.95, IntervalMethod(-2)); return err }, ErrOutOfRange,
+			"funnel: method = -2: value out of range"},
+		{"bad counts", func() error { _, err := (Rate{3, 2}).UpperBound(0.95, AgrestiCoull); return err }, ErrKExceedsN,
+			"funnel: k = 3 of 2: successes exceed trials"},
+		{"Agresti–Coull bad confidence", func() error { _, err := (Rate{1, 2}).AgrestiCoull(0); return err }, ErrOutOfRange,
+			"funnel: confidence = 0: value out of range: must be in (0, 1)"},
+		{"Agresti–Coull bad counts", func() error { _, err := (Rate{-1, 2}).AgrestiCoull(0.9); return err }, ErrNegativeCount,
+			"funnel: k = -1: negative count"},
+		{"Interval bad confidence", func() error { _, err := (Rate{1, 2}).Interval(1.5, Wilson); return err }, ErrOutOfRange,
+			"funnel: confidence = 1.5: value out of range: must be in (0, 1)"},
+		{"Jeffreys bound beyond 10¹²", func() error { _, err := (Rate{1, 1 << 62}).LowerBound(0.95, Jeffreys); return err }, ErrOutOfRange,
+			"funnel: rate = 1 of 4611686018427387904: value out of range: Jeffreys interval at confidence 0.95: counts too large for an accurate beta quantile; use Wilson"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			if diff := cmp.Diff(tt.want, err, cmpopts.EquateErrors()); diff != "" {
+				t.Fatalf("error mismatch (-want +got):\n%s", diff)
+			}
+			var ie *InputError
+			if !errors.As(err, &ie) || err.Error() != tt.text {
+				t.Errorf("error = %q, want %q", err, tt.text)
+			}
+		})
+	}
+}
+
+// FuzzBounds checks that the intervals and bounds never panic, give no
+// NaN, stay in [0, 1], contain the rate, and nest: the lower bound is at
+// most the upper one, Agresti–Coull contains Wilson.
+func FuzzBounds(f *testing.F) {
+	f.Add(int64(3), int64(3), 0.95, int8(0))
+	f.Add(int64(0), int64(10), 0.9, int8(1))
+	f.Add(int64(45), int64(60), 0.999, int8(2))
+	f.Add(int64(1), int64(1<<62), 0.6, int8(1))
+	f.Add(int64(5), int64(4), 0.95, int8(3))
+	f.Fuzz(func(t *testing.T, k, n int64, conf float64, m int8) {
+		r := validRate(k, n)
+		method := IntervalMethod(m)
+		lo, errLo := r.LowerBound(conf, method)
+		hi, errHi := r.UpperBound(conf, method)
+		if (errLo == nil) != (errHi == nil) {
+			t.Fatalf("%v bounds: errors %v and %v", r, errLo, errHi)
+		}
+		if errLo != nil {
+			return
+		}
+		p := r.Value()
+		if !(lo >= 0 && lo <= p && p <= hi && hi <= 1) {
+			t.Fatalf("%v.Bounds(%v, %v) = [%v, %v] around %v", r, conf, method, lo, hi, p)
+		}
+		ac, err := r.AgrestiCoull(conf)
+		if err != nil {
+			t.Fatalf("%v.AgrestiCoull(%v): %v", r, conf, err)
+		}
+		w, _ := r.Wilson(conf)
+		if !(ac.Lo <= w.Lo+1e-9 && ac.Hi >= w.Hi-1e-9) {
+			t.Fatalf("%v: Agresti–Coull %v does not contain Wilson %v", r, ac, w)
+		}
+	})
+}
+
+// TestZForTable checks the quantiles zFor keeps for common levels against
+// gonum's (the second method), and that other levels still compute it.
+func TestZForTable(t *testing.T) {
+	for _, c := range []float64{0.95, 0.9, 0.99, 0.8} {
+		got, err := zFor(c)
+		if want := distuv.UnitNormal.Quantile(1 - (1-c)/2); err != nil || got != want {
+			t.Errorf("zFor(%v) = %v, %v; want %v", c, got, err, want)
+		}
+	}
+}

@@ -36,20 +36,21 @@ func TestShrinkTeam(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Shrink: %v", err)
 	}
-	// Shrunk values (K + α)/(N + α + β) with the prior above:
-	//	3/3:   5.404095/7.964011   = 0.678564
-	//	45/60: 47.404095/64.964011 = 0.729698
-	//	20/50: 22.404095/54.964011 = 0.407614
-	//	30/70: 32.404095/74.964011 = 0.432262
-	//	10/40: 12.404095/44.964011 = 0.275867
+	// Shrunk values (K + α)/(N + α + β) with the prior above, and the
+	// posteriors Beta(α + K, β + N − K):
+	//	3/3:   5.404095/7.964011   = 0.678564, Beta(5.404095, 2.559916)
+	//	45/60: 47.404095/64.964011 = 0.729698, Beta(47.404095, 17.559916)
+	//	20/50: 22.404095/54.964011 = 0.407614, Beta(22.404095, 32.559916)
+	//	30/70: 32.404095/74.964011 = 0.432262, Beta(32.404095, 42.559916)
+	//	10/40: 12.404095/44.964011 = 0.275867, Beta(12.404095, 32.559916)
 	want := Shrinkage{
 		Prior: teamPrior,
 		Rates: []ShrunkRate{
-			{Rate{3, 3}, 0.678564},
-			{Rate{45, 60}, 0.729698},
-			{Rate{20, 50}, 0.407614},
-			{Rate{30, 70}, 0.432262},
-			{Rate{10, 40}, 0.275867},
+			{Rate{3, 3}, 0.678564, Posterior{5.404095, 2.559916}},
+			{Rate{45, 60}, 0.729698, Posterior{47.404095, 17.559916}},
+			{Rate{20, 50}, 0.407614, Posterior{22.404095, 32.559916}},
+			{Rate{30, 70}, 0.432262, Posterior{32.404095, 42.559916}},
+			{Rate{10, 40}, 0.275867, Posterior{12.404095, 32.559916}},
 		},
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 2e-6)); diff != "" {
@@ -80,7 +81,7 @@ func TestShrinkFallbacks(t *testing.T) {
 			rates: []Rate{{3, 10}, {0, 0}},
 			want: Shrinkage{
 				Prior: Prior{Alpha: 3, Beta: 7, Mean: 0.3, Strength: 10, Fallback: true, Reason: FitTooFew},
-				Rates: []ShrunkRate{{Rate{3, 10}, 0.3}, {Rate{0, 0}, 0.3}},
+				Rates: []ShrunkRate{{Rate{3, 10}, 0.3, Posterior{6, 14}}, {Rate{0, 0}, 0.3, Posterior{3, 7}}},
 			},
 		},
 		{
@@ -91,7 +92,7 @@ func TestShrinkFallbacks(t *testing.T) {
 			rates: []Rate{{0, 5}, {0, 10}},
 			want: Shrinkage{
 				Prior: Prior{Alpha: 0.5, Beta: 15.5, Mean: 0.03125, Strength: 16, Fallback: true, Reason: FitBoundary},
-				Rates: []ShrunkRate{{Rate{0, 5}, 0.5 / 21}, {Rate{0, 10}, 0.5 / 26}},
+				Rates: []ShrunkRate{{Rate{0, 5}, 0.5 / 21, Posterior{0.5, 20.5}}, {Rate{0, 10}, 0.5 / 26, Posterior{0.5, 25.5}}},
 			},
 		},
 		{
@@ -101,7 +102,7 @@ func TestShrinkFallbacks(t *testing.T) {
 			rates: []Rate{{4, 4}, {2, 2}},
 			want: Shrinkage{
 				Prior: Prior{Alpha: 6.5, Beta: 0.5, Mean: 6.5 / 7, Strength: 7, Fallback: true, Reason: FitBoundary},
-				Rates: []ShrunkRate{{Rate{4, 4}, 10.5 / 11}, {Rate{2, 2}, 8.5 / 9}},
+				Rates: []ShrunkRate{{Rate{4, 4}, 10.5 / 11, Posterior{10.5, 0.5}}, {Rate{2, 2}, 8.5 / 9, Posterior{8.5, 0.5}}},
 			},
 		},
 		{
@@ -111,7 +112,7 @@ func TestShrinkFallbacks(t *testing.T) {
 			rates: []Rate{{5, 10}, {5, 10}, {5, 10}},
 			want: Shrinkage{
 				Prior: Prior{Alpha: 15, Beta: 15, Mean: 0.5, Strength: 30, Fallback: true, Reason: FitNoSpread},
-				Rates: []ShrunkRate{{Rate{5, 10}, 0.5}, {Rate{5, 10}, 0.5}, {Rate{5, 10}, 0.5}},
+				Rates: []ShrunkRate{{Rate{5, 10}, 0.5, Posterior{20, 20}}, {Rate{5, 10}, 0.5, Posterior{20, 20}}, {Rate{5, 10}, 0.5, Posterior{20, 20}}},
 			},
 		},
 		{
@@ -122,7 +123,7 @@ func TestShrinkFallbacks(t *testing.T) {
 			rates: []Rate{{1, 1}, {0, 1}, {1, 1}, {0, 1}},
 			want: Shrinkage{
 				Prior: Prior{Alpha: 2, Beta: 2, Mean: 0.5, Strength: 4, Fallback: true, Reason: FitNoSpread},
-				Rates: []ShrunkRate{{Rate{1, 1}, 0.6}, {Rate{0, 1}, 0.4}, {Rate{1, 1}, 0.6}, {Rate{0, 1}, 0.4}},
+				Rates: []ShrunkRate{{Rate{1, 1}, 0.6, Posterior{3, 2}}, {Rate{0, 1}, 0.4, Posterior{2, 3}}, {Rate{1, 1}, 0.6, Posterior{3, 2}}, {Rate{0, 1}, 0.4, Posterior{2, 3}}},
 			},
 		},
 		{
@@ -134,7 +135,7 @@ func TestShrinkFallbacks(t *testing.T) {
 			rates: []Rate{{46, 100}, {54, 100}},
 			want: Shrinkage{
 				Prior: Prior{Alpha: 100, Beta: 100, Mean: 0.5, Strength: 200, Fallback: true, Reason: FitCapped},
-				Rates: []ShrunkRate{{Rate{46, 100}, 146.0 / 300}, {Rate{54, 100}, 154.0 / 300}},
+				Rates: []ShrunkRate{{Rate{46, 100}, 146.0 / 300, Posterior{146, 154}}, {Rate{54, 100}, 154.0 / 300, Posterior{154, 146}}},
 			},
 		},
 		{
@@ -145,7 +146,7 @@ func TestShrinkFallbacks(t *testing.T) {
 			rates: []Rate{{0, 100}, {100, 100}},
 			want: Shrinkage{
 				Prior: Prior{Alpha: 0.5, Beta: 0.5, Mean: 0.5, Strength: 1, Fallback: true, Reason: FitWideSpread},
-				Rates: []ShrunkRate{{Rate{0, 100}, 0.5 / 101}, {Rate{100, 100}, 100.5 / 101}},
+				Rates: []ShrunkRate{{Rate{0, 100}, 0.5 / 101, Posterior{0.5, 100.5}}, {Rate{100, 100}, 100.5 / 101, Posterior{100.5, 0.5}}},
 			},
 		},
 	}

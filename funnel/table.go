@@ -227,18 +227,22 @@ func NewTable(f Funnel, c Counts, opts *TableOptions) (Table, error) {
 		reached, pending = c.Entered, c.StrictPending
 	}
 	rows := make([]Row, n)
+	// The intervals and gaps the rows point to, in one allocation each.
+	var cis []Interval
+	if o.Confidence != 0 {
+		cis = make([]Interval, 2*n)
+	}
+	var gaps []Gap
+	if o.BenchmarkRates != nil || o.BenchmarkCounts != nil {
+		gaps = make([]Gap, n)
+	}
 	weakest, weakestName, low := -1, "", math.Inf(1)
 	for k := range rows {
 		row := &rows[k]
 		row.Stage, row.Reached, row.Pending = f.stages[k], reached[k], pending[k]
 		row.Cumulative = Rate{K: reached[k], N: reached[0]}
 		if k > 0 {
-			num := reached[k]
-			if o.Rule == Strict {
-				num = c.EnteredBoth[k-1]
-			}
-			row.Step = Rate{K: num, N: reached[k-1]}
-			row.Resolved = Rate{K: num, N: reached[k-1] - pending[k-1]}
+			row.Step, row.Resolved = c.Step(o.Rule, k)
 			row.Lost = row.Resolved.N - row.Resolved.K
 			if row.Resolved.N > 0 {
 				row.LostShare = Some(float64(row.Lost) / float64(row.Resolved.N))
@@ -247,11 +251,14 @@ func NewTable(f Funnel, c Counts, opts *TableOptions) (Table, error) {
 				}
 			}
 			if o.Confidence != 0 {
-				s, _ := row.Step.Wilson(o.Confidence)
-				r, _ := row.Resolved.Wilson(o.Confidence)
-				row.StepCI, row.ResolvedCI = &s, &r
+				cis[2*k], _ = row.Step.Wilson(o.Confidence)
+				cis[2*k+1], _ = row.Resolved.Wilson(o.Confidence)
+				row.StepCI, row.ResolvedCI = &cis[2*k], &cis[2*k+1]
 			}
-			row.Gap = stepGap(row.Resolved, o, k)
+			if gaps != nil {
+				gaps[k] = stepGap(row.Resolved, o, k)
+				row.Gap = &gaps[k]
+			}
 		}
 		switch {
 		case o.Value.Valid:
@@ -264,18 +271,15 @@ func NewTable(f Funnel, c Counts, opts *TableOptions) (Table, error) {
 }
 
 // stepGap compares the resolved step into stage k with the benchmark in o,
-// if any.
-func stepGap(step Rate, o TableOptions, k int) *Gap {
+// which has one.
+func stepGap(step Rate, o TableOptions, k int) Gap {
 	var b NullFloat64
-	switch {
-	case o.BenchmarkRates != nil:
+	if o.BenchmarkRates != nil {
 		b = Some(o.BenchmarkRates[k-1])
-	case o.BenchmarkCounts != nil:
+	} else {
 		b = Rate{K: o.BenchmarkCounts[k], N: o.BenchmarkCounts[k-1]}.Null()
-	default:
-		return nil
 	}
-	g := &Gap{Benchmark: b}
+	g := Gap{Benchmark: b}
 	if b.Valid && step.N > 0 {
 		g.Points = Some(step.Value() - b.Float64)
 		g.Shortfall = Some(float64(step.N)*b.Float64 - float64(step.K))
@@ -400,4 +404,22 @@ func (f Funnel) named(err error) error {
 		return &c
 	}
 	return err
+}
+
+// Step returns the naive and the resolved conversion into stage k from
+// stage k−1 under the rule, as the row k of [NewTable] gives them
+// (Row.Step and Row.Resolved), without building a table: under [Implied]
+//
+//	naive    = Reached[k] of Reached[k−1]
+//	resolved = Reached[k] of Reached[k−1] − OpenAt[k−1]
+//
+// and under [Strict] EnteredBoth[k−1] of Entered[k−1] (less
+// StrictPending[k−1]). c must be valid ([Counts.Check]); k must be in
+// [1, len(c.Reached)), or Step panics as slice indexing does.
+func (c Counts) Step(rule Reach, k int) (naive, resolved Rate) {
+	reached, pending, num := c.Reached, c.OpenAt, c.Reached[k]
+	if rule == Strict {
+		reached, pending, num = c.Entered, c.StrictPending, c.EnteredBoth[k-1]
+	}
+	return Rate{K: num, N: reached[k-1]}, Rate{K: num, N: reached[k-1] - pending[k-1]}
 }

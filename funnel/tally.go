@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -835,18 +836,18 @@ func Sum(f Funnel, cs []Counts) (Counts, error) {
 		return Counts{}, &InputError{Op: "funnel.Sum", Name: "funnel", Err: ErrEmptyFunnel}
 	}
 	tot := newGroup(f.Len(), []string{})
+	place := func(i int) string { return "counts[" + strconv.Itoa(i) + "]" } // only on a failure
 	for i, c := range cs {
-		place := fmt.Sprintf("counts[%d]", i)
 		if len(c.Reached) != f.Len() {
-			return Counts{}, WithOp("funnel.Sum", &InputError{Name: place + ".reached", Value: fmt.Sprintf("%d entries", len(c.Reached)),
+			return Counts{}, WithOp("funnel.Sum", &InputError{Name: place(i) + ".reached", Value: fmt.Sprintf("%d entries", len(c.Reached)),
 				Err: fmt.Errorf("%w: the funnel has %d stages", ErrLengthMismatch, f.Len())})
 		}
 		if err := c.Check(); err != nil {
-			return Counts{}, WithOp("funnel.Sum", placed(place, err))
+			return Counts{}, WithOp("funnel.Sum", placed(place(i), err))
 		}
 		g := groupOf(c)
 		if err := tot.c.canAdd(&g.c); err != nil {
-			return Counts{}, WithOp("funnel.Sum", placed(place, err))
+			return Counts{}, WithOp("funnel.Sum", placed(place(i), err))
 		}
 		tot.add(g)
 	}

@@ -9,11 +9,12 @@ import (
 
 	"github.com/funnelmath/funnelmath/funnel"
 	"github.com/funnelmath/funnelmath/internal/num"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // ChiSquare is Pearson's chi-square test of independence on a contingency
-// table.
+// table, as [funnel.ChiSquareTest] computes it, in the shape this package
+// has always returned: a flag for whether the table could be tested and
+// plain numbers rather than [funnel.ChiSquare]'s nullable ones.
 type ChiSquare struct {
 	// Tested is false when the table has fewer than two rows or two
 	// non-empty columns; then Stat and DF are 0 and P is 1 (no evidence of
@@ -96,8 +97,8 @@ type Effect struct {
 // with funnel.NewTally(f, attr): "source", "segment", "owner" or any key
 // of Attrs, such as "warm" or "product"), the deepest stage reached by the
 // closed deals of each value; tests whether value and deepest stage are
-// independent with Pearson's chi-square (p-value from
-// [distuv.ChiSquared]); and gives the odds ratio of reaching each stage
+// independent with Pearson's chi-square ([funnel.ChiSquareTest], without
+// a continuity correction; see [ChiSquare]); and gives the odds ratio of reaching each stage
 // for each value against the rest, with a 95% confidence interval on the
 // log scale (see [OddsRatio]).
 //
@@ -190,46 +191,31 @@ func AttributeEffect(f funnel.Funnel, t *funnel.Tally) (Effect, error) {
 	return e, nil
 }
 
-// chiSquare runs Pearson's test on the table, dropping empty columns. Every
-// row of the table is non-empty.
+// chiSquare runs Pearson's test on the table with [funnel.ChiSquareTest],
+// which drops the empty columns (a stage no closed deal ended at), and
+// reports it in this package's shape: a table it cannot test (fewer than
+// two values or two non-empty columns) is Tested false with P 1.
+//
+// It panics if the table has a negative count, rows of unequal length or a
+// total past int64, which AttributeEffect rules out (its counts come from
+// checked tallies and every sum is checked), so no data can cause it.
 func chiSquare(table [][]int64) ChiSquare {
-	if len(table) == 0 {
+	cs, err := funnel.ChiSquareTest(table, nil)
+	if err != nil {
+		panic("pipeline: chi-square of a table AttributeEffect checked: " + err.Error())
+	}
+	if !cs.Stat.Valid {
 		return ChiSquare{P: 1}
 	}
-	rows := make([]float64, len(table))
-	cols := make([]float64, len(table[0]))
-	var n float64
-	for i, row := range table {
-		for k, o := range row {
-			rows[i] += float64(o)
-			cols[k] += float64(o)
-			n += float64(o)
-		}
+	return ChiSquare{
+		Tested:      true,
+		Stat:        cs.Stat.Float64,
+		DF:          cs.DF,
+		P:           cs.P.Float64,
+		Cells:       cs.Cells,
+		LowExpected: cs.LowExpected,
+		MinExpected: cs.MinExpected.Float64,
 	}
-	var used []int
-	for k, c := range cols {
-		if c > 0 {
-			used = append(used, k)
-		}
-	}
-	if len(table) < 2 || len(used) < 2 {
-		return ChiSquare{P: 1}
-	}
-	cs := ChiSquare{Tested: true, DF: (len(table) - 1) * (len(used) - 1), MinExpected: math.Inf(1)}
-	for i, row := range table {
-		for _, k := range used {
-			exp := rows[i] * cols[k] / n
-			d := float64(row[k]) - exp
-			cs.Stat += d * d / exp
-			cs.Cells++
-			if exp < 5 {
-				cs.LowExpected++
-			}
-			cs.MinExpected = min(cs.MinExpected, exp)
-		}
-	}
-	cs.P = distuv.ChiSquared{K: float64(cs.DF)}.Survival(cs.Stat)
-	return cs
 }
 
 // z975 is the 0.975 quantile of the standard normal distribution, for a

@@ -267,3 +267,28 @@ func TestAttributeEffectErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestAttributeEffectUsesCore: the effect's chi-square is the core's
+// funnel.ChiSquareTest on the same table (one test for the module), in
+// this package's shape; R's chisq.test on the table of
+// TestAttributeEffect2x3, chisq.test(matrix(c(10,6,4,4,6,10), 2, byrow =
+// TRUE)), gives X-squared = 5.1429, df = 2, p-value = 0.07643.
+func TestAttributeEffectUsesCore(t *testing.T) {
+	deals := depthDeals("warm", map[string][3]int{"cold": {10, 6, 4}, "warm": {4, 6, 10}})
+	got, err := AttributeEffect(threeStage, tallyOf(t, threeStage, "warm", deals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	core, err := funnel.ChiSquareTest(got.Deepest, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ChiSquare{Tested: true, Stat: core.Stat.Float64, DF: core.DF, P: core.P.Float64, Cells: core.Cells,
+		LowExpected: core.LowExpected, MinExpected: core.MinExpected.Float64}
+	if diff := cmp.Diff(want, got.Test); diff != "" {
+		t.Errorf("effect test differs from funnel.ChiSquareTest (-core +effect):\n%s", diff)
+	}
+	if math.Abs(got.Test.Stat-5.1429) > 5e-5 || math.Abs(got.Test.P-0.07643) > 5e-6 {
+		t.Errorf("chi-square %v, p %v; R gives 5.1429, 0.07643", got.Test.Stat, got.Test.P)
+	}
+}

@@ -44,7 +44,7 @@
 //
 // [AttributeEffect] reads a tally grouped by one attribute and runs
 // Pearson's chi-square test of independence on the value × deepest-stage
-// table of closed deals (p-value from gonum's distuv.ChiSquared; it
+// table of closed deals (funnel.ChiSquareTest, the module's one test; it
 // reports how many expected counts fall below 5) and gives the odds ratio
 // of reaching each stage for each value against the rest, with a 95%
 // interval on the log scale and the Haldane–Anscombe correction (add 0.5
