@@ -144,6 +144,7 @@ func (c Transitions) Solve() (Chain, error) {
 	t := len(trans)
 	q, r := make([][]float64, t), make([][]float64, t)
 	tau := make([]funnel.NullFloat64, t)
+	stay := make([]float64, t) // visits per entry of each transient stage
 	for i := range l {
 		ch.P[i] = make([]float64, l+2)
 		ch.Visits[i] = make([]float64, l)
@@ -157,10 +158,30 @@ func (c Transitions) Solve() (Chain, error) {
 			continue
 		}
 		e := float64(exits[i])
+		// The chain is solved without the stage's moves to itself: from
+		// the counts, the moves out of i are split over its other exits
+		// (leave = exits − self), and each entry to i stays for
+		// exits/leave visits. This is the same chain (absorption does not
+		// depend on self-loops), but 1 − P(i→i) is never computed in
+		// floating point, where a self-loop of 2^63 − 8 of 2^63 − 6 moves
+		// rounds to 1 and would lose the stage's exits.
+		self := c.Moves[i][i]
+		leave := exits[i] - self
+		if leave == 0 {
+			leave, self = exits[i], 0 // only loops: left in Q for absorb to report
+		}
+		lv := float64(leave)
+		stay[a] = e / lv
 		q[a], r[a], tau[a] = make([]float64, t), make([]float64, 3), res.MeanVisitDays
+		if tau[a].Valid {
+			tau[a].Float64 *= stay[a]
+		}
 		for j, m := range c.Moves[i] {
-			p := float64(m) / e
-			ch.P[i][j] = p
+			ch.P[i][j] = float64(m) / e
+			if j == i && self > 0 {
+				continue
+			}
+			p := float64(m) / lv
 			switch {
 			case m == 0:
 			case j == l:
@@ -172,11 +193,20 @@ func (c Transitions) Solve() (Chain, error) {
 			}
 		}
 		ch.P[i][l+1] = float64(c.Lost[i]) / e
-		r[a][1] = ch.P[i][l+1]
+		r[a][1] = float64(c.Lost[i]) / lv
 	}
 	ab, err := absorb(op, names, trans, q, r, tau)
 	if err != nil {
 		return Chain{}, err
+	}
+	// Entries to each stage, as the chain without self-loops counts them,
+	// times the visits per entry, are the visits.
+	for a := range ab.Visits {
+		ab.Steps[a] = 0
+		for b := range ab.Visits[a] {
+			ab.Visits[a][b] *= stay[b]
+			ab.Steps[a] += ab.Visits[a][b]
+		}
 	}
 	for i := range l {
 		res := &ch.Results[i]
