@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/funnelmath/funnelmath/domino"
 	"github.com/funnelmath/funnelmath/funnel"
 	"github.com/funnelmath/funnelmath/internal/dec"
 	"github.com/shopspring/decimal"
@@ -172,24 +173,33 @@ func Sensitivities(l Levers, periodDays float64, steps []float64) (Sensitivity, 
 
 // factor returns the factor a relative change c of the lever applies to V,
 // and whether a win rate was capped at 1. With improve set, the cycle
-// moves by −c (shorter is better).
+// moves by −c (shorter is better). The factor is domino's: the levers are
+// the chain O → W with the ASP and the cycle as a divisor, and a change c
+// of the cycle is domino's relative gain −c (a gain shortens a divisor),
+// so "+10% on win rate" has one answer in the module.
 func factor(l Levers, lever Lever, c float64, improve bool) (float64, bool) {
+	ch := domino.Chain{Top: l.Opportunities, Stages: []domino.Stage{{Rate: l.WinRate}}, ASP: l.ASP, Cycle: funnel.Some(l.CycleDays())}
+	g := domino.Gain{Kind: domino.Relative, By: c}
 	switch lever {
+	case LeverOpportunities:
+		g.Lever = domino.LeverTop
 	case LeverWinRate:
-		if l.WinRate == 0 {
-			return 1 + c, false
-		}
-		if w := l.WinRate * (1 + c); w > 1 {
-			return 1 / l.WinRate, true
-		}
-		return 1 + c, false
+		g.Lever = ch.RateLever(0)
+	case LeverASP:
+		g.Lever = ch.ASPLever()
 	case LeverCycle:
-		if improve {
-			return 1 / (1 - c), false
+		g.Lever = ch.CycleLever()
+		if !improve {
+			g.By = -c
 		}
-		return 1 / (1 + c), false
 	}
-	return 1 + c, false
+	f, capped, ok := domino.Factor(ch, g)
+	if !ok {
+		// Not reached for valid levers and a checked step; the plain
+		// factor keeps the result defined.
+		return 1 + c, false
+	}
+	return f, capped
 }
 
 // point returns the bookings with one lever moved by c, for valid levers
