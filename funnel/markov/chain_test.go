@@ -793,3 +793,52 @@ func TestCountOldDates(t *testing.T) {
 		t.Errorf("VisitDays[Lead] = %v, want 155229", got)
 	}
 }
+
+// TestSelfLoops checks a stage that moves to itself (a repeated row at one
+// stage counted as a move) against the hand-worked chain: the chain is the
+// same with four moves Lead → Lead added, so the absorption probabilities
+// are those of TestChainHandWorked (a self-loop only delays), and each entry
+// to Lead now stays for exits/leave = 8/4 = 2 visits, so Lead's column of
+// Visits doubles: from Lead 2·56/47 = 112/47, from Demo 32/47, from
+// Proposal 8/47. With 8 timed visits of 16 days (2 a visit, as before) the
+// expected days from Lead are 2·112/47 + 4·36/47 + 6·32/47 = 560/47.
+func TestSelfLoops(t *testing.T) {
+	c := Transitions{
+		Funnel:      f4,
+		Moves:       [][]int64{{4, 2, 1, 0}, {1, 0, 2, 0}, {0, 1, 0, 2}},
+		Lost:        []int64{1, 1, 1},
+		Open:        []int64{1, 0, 0},
+		VisitDays:   []float64{16, 16, 24},
+		TimedVisits: []int64{8, 4, 4},
+		Deals:       6,
+	}
+	got, err := c.Solve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx := cmpopts.EquateApprox(0, 1e-12)
+	wantVisits := [][]float64{
+		{112.0 / 47, 36.0 / 47, 32.0 / 47},
+		{32.0 / 47, 64.0 / 47, 36.0 / 47},
+		{8.0 / 47, 16.0 / 47, 56.0 / 47},
+	}
+	if diff := cmp.Diff(wantVisits, got.Visits, approx); diff != "" {
+		t.Errorf("Visits mismatch (-want +got):\n%s", diff)
+	}
+	wantP := []float64{0.5, 0.25, 0.125, 0, 0.125} // observed moves from Lead of 8 exits
+	if diff := cmp.Diff(wantP, got.P[0], approx); diff != "" {
+		t.Errorf("P[Lead] mismatch (-want +got):\n%s", diff)
+	}
+	for i, w := range [][2]float64{{16.0 / 47, 31.0 / 47}, {18.0 / 47, 29.0 / 47}, {28.0 / 47, 19.0 / 47}} {
+		r := got.Results[i]
+		if diff := cmp.Diff(w, [2]float64{r.PWon, r.PLost}, approx); diff != "" {
+			t.Errorf("stage %d absorption mismatch (-want +got):\n%s", i, diff)
+		}
+	}
+	if r := got.Results[0]; !r.ExpectedDays.Valid || math.Abs(r.ExpectedDays.Float64-560.0/47) > 1e-12 {
+		t.Errorf("Lead expected days = %v, want 560/47", r.ExpectedDays)
+	}
+	if r := got.Results[0]; !r.Steps.Valid || math.Abs(r.Steps.Float64-(112.0+36+32)/47) > 1e-12 {
+		t.Errorf("Lead steps = %v, want 180/47", r.Steps)
+	}
+}
