@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/dates"
 	"github.com/funnelmath/funnelmath/internal/num"
 	"github.com/funnelmath/funnelmath/internal/span"
 )
@@ -126,7 +127,7 @@ func (c *Transitions) add(op string, d funnel.Deal) error {
 	if err := d.Validate(c.Funnel); err != nil {
 		return funnel.WithOp(op, err)
 	}
-	if err := dealDates(&d); err != nil {
+	if err := dates.Deal(&d); err != nil {
 		return &funnel.DealError{Op: op, ID: d.ID, Err: err}
 	}
 	l := c.Funnel.Last()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	idates "github.com/funnelmath/funnelmath/internal/dates"
 )
 
 // FuzzHealth: any seed, date and thresholds give either a sentinel error
@@ -117,7 +118,7 @@ func FuzzDecodeOptions(f *testing.F) {
 			dates = append(dates, s.ExpectedClose)
 		}
 		for _, d := range dates {
-			if !holdable(d) {
+			if !idates.Holdable(d) {
 				t.Fatalf("date %s accepted", d)
 			}
 		}

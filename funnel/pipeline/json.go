@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/internal/dates"
 	"github.com/funnelmath/funnelmath/internal/jsonx"
 	"github.com/shopspring/decimal"
 )
@@ -81,7 +82,7 @@ func nilReceiver(op, typ string) error {
 func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
 
 // decodeDate decodes an RFC 3339 date, or null as the zero time (no
-// date), and checks that the model can hold it (see [holdable]).
+// date), and checks that the model can hold it (see internal/dates).
 func decodeDate(op, place string, raw json.RawMessage, dst *time.Time) error {
 	if isNull(raw) {
 		*dst = time.Time{}
@@ -95,7 +96,7 @@ func decodeDate(op, place string, raw json.RawMessage, dst *time.Time) error {
 	if err != nil {
 		return &funnel.InputError{Op: op, Name: place, Value: strconv.Quote(s), Err: fmt.Errorf("%w: not an RFC 3339 date", funnel.ErrZeroDate)}
 	}
-	if err := dateReason(t); err != nil {
+	if err := dates.Reason(t); err != nil {
 		return &funnel.InputError{Op: op, Name: place, Value: strconv.Quote(s), Err: err}
 	}
 	*dst = t
