@@ -327,6 +327,14 @@ func TestBadInput(t *testing.T) {
 		text: `crm: line 4: deal "A": column "expected_close" = "soon": bad date: want RFC 3339 or 2006-01-02`,
 		good: []string{"G"},
 	}, {
+		name: "long: assigned_at not a date",
+		read: longIDs(false, crm.LongColumns{}),
+		in:   "deal_id,stage,entered_at,assigned_at\nA,Lead,2024-01-01,later\nG,Lead,2024-01-01,\n",
+		want: skip{Line: 2, Column: "assigned_at", Value: "later", DealID: "A"},
+		is:   []error{crm.ErrBadDate},
+		text: `crm: line 2: deal "A": column "assigned_at" = "later": bad date: want RFC 3339 or 2006-01-02`,
+		good: []string{"G"},
+	}, {
 		name: "long: a row with a field too few",
 		read: longIDs(false, crm.LongColumns{}),
 		in:   longHeader + "A,ann,Lead,2024-01-01\n" + g,

@@ -34,6 +34,7 @@ type builder struct {
 	amountRaw       []byte
 	expected        time.Time
 	expectedRaw     []byte
+	assigned        time.Time
 	created         time.Time
 	attrs           map[string]string
 	events          []rawEvent
@@ -52,14 +53,14 @@ func (b *builder) reset(id string, line int) {
 // cols are the columns of the deal fields that every reader shares; -1
 // when absent.
 type cols struct {
-	id, owner, segment, source, account, amount, expected, created int
-	attrs                                                          []int
+	id, owner, segment, source, account, amount, expected, created, assigned int
+	attrs                                                                    []int
 }
 
 // dealCols holds the column names of the shared deal fields.
 type dealCols struct {
-	ID, Owner, Segment, Source, Account, Amount, ExpectedClose, Created string
-	createdDef                                                          string
+	ID, Owner, Segment, Source, Account, Amount, ExpectedClose, Created, Assigned string
+	createdDef                                                                    string
 }
 
 func (t *table) dealCols(c dealCols) (cols, error) {
@@ -78,6 +79,7 @@ func (t *table) dealCols(c dealCols) (cols, error) {
 	set(&k.account, c.Account, "account", false)
 	set(&k.amount, c.Amount, "amount", false)
 	set(&k.expected, c.ExpectedClose, "expected_close", false)
+	set(&k.assigned, c.Assigned, "assigned_at", false)
 	if c.createdDef != "" {
 		set(&k.created, c.Created, c.createdDef, false)
 	} else {
@@ -122,6 +124,15 @@ func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
 			}
 			b.expected = d
 			b.expectedRaw = append(b.expectedRaw[:0], v...)
+		}
+	}
+	if k.assigned >= 0 {
+		if v := cell(fields, k.assigned); len(v) > 0 {
+			d, err := t.opt.Dates.parse(v)
+			if err != nil {
+				return t.cellErr(fields, k.assigned, b.id, err)
+			}
+			b.assigned = d
 		}
 	}
 	if k.created >= 0 {
@@ -301,7 +312,7 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 func (b *builder) deal(events []funnel.Event) funnel.Deal {
 	return funnel.Deal{
 		ID: b.id, Owner: b.owner, Segment: b.segment, Source: b.source, Account: b.account,
-		Attrs: b.attrs, Amount: b.amount, Created: b.created, ExpectedClose: b.expected, Events: events,
+		Attrs: b.attrs, Amount: b.amount, Created: b.created, Assigned: b.assigned, ExpectedClose: b.expected, Events: events,
 	}
 }
 

@@ -29,6 +29,10 @@ type LongColumns struct {
 	Account       string // optional ["account"]
 	Amount        string // optional, see [ParseAmount] ["amount"]
 	ExpectedClose string // optional expected close date ["expected_close"]
+	// Assigned is when the deal was assigned to its owner, for a deal
+	// inherited from another owner (funnel.Deal.Assigned); optional
+	// ["assigned_at"].
+	Assigned string
 	// Deleted is an optional yes/no column (see [ErrBadFlag] for the
 	// values) that marks a row deleted, as Salesforce's IsDeleted does in
 	// an export that includes the recycle bin; no column when empty. A
@@ -157,7 +161,7 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 	}
 	t.lax = c.Columns.AllowAbsent
 	k, err := t.dealCols(dealCols{ID: c.Columns.ID, Owner: c.Columns.Owner, Segment: c.Columns.Segment, Source: c.Columns.Source,
-		Account: c.Columns.Account, Amount: c.Columns.Amount, ExpectedClose: c.Columns.ExpectedClose})
+		Account: c.Columns.Account, Amount: c.Columns.Amount, ExpectedClose: c.Columns.ExpectedClose, Assigned: c.Columns.Assigned})
 	if err != nil {
 		return err
 	}

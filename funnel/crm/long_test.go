@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"iter"
 	"maps"
 	"strings"
 	"testing"
@@ -579,5 +581,42 @@ func TestLenientCancelOnBadRows(t *testing.T) {
 	}
 	if skipped == 0 || skipped > 4096 {
 		t.Errorf("skipped %d rows before stopping, want 1 to 4096", skipped)
+	}
+}
+
+// TestAssigned reads the assignment time of an inherited deal from the
+// assigned_at column of each reader into funnel.Deal.Assigned, zero when
+// the cell is blank.
+func TestAssigned(t *testing.T) {
+	f := funnel.MustNew("Lead", "Won")
+	at := time.Date(2025, 10, 1, 9, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name  string
+		deals func(io.Reader) iter.Seq2[funnel.Deal, error]
+		in    string
+	}{{
+		name:  "long",
+		deals: func(r io.Reader) iter.Seq2[funnel.Deal, error] { return crm.Long{Funnel: f}.Deals(context.Background(), r) },
+		in: "deal_id,stage,entered_at,assigned_at\n" +
+			"A,Lead,2025-09-01,2025-10-01T09:00:00Z\nA,Won,2025-11-01,2025-10-01T09:00:00Z\nB,Lead,2025-09-02,\n",
+	}, {
+		name:  "wide",
+		deals: func(r io.Reader) iter.Seq2[funnel.Deal, error] { return crm.Wide{Funnel: f}.Deals(context.Background(), r) },
+		in:    "deal_id,Lead,Won,assigned_at\nA,2025-09-01,2025-11-01,2025-10-01T09:00:00Z\nB,2025-09-02,,\n",
+	}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := map[string]time.Time{}
+			for d, err := range c.deals(strings.NewReader(c.in)) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[d.ID] = d.Assigned
+			}
+			want := map[string]time.Time{"A": at, "B": {}}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Assigned (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -28,8 +28,12 @@ type SnapshotColumns struct {
 	Account       string // optional ["account"]
 	Amount        string // optional, see [ParseAmount] ["amount"]
 	ExpectedClose string // optional expected close date ["expected_close"]
-	Created       string // optional creation date ["created_at"]
-	Closed        string // optional date the deal was won or lost ["closed_at"]
+	// Assigned is when the deal was assigned to its owner, for a deal
+	// inherited from another owner (funnel.Deal.Assigned); optional
+	// ["assigned_at"].
+	Assigned string
+	Created  string // optional creation date ["created_at"]
+	Closed   string // optional date the deal was won or lost ["closed_at"]
 	// StageDates optionally maps a funnel stage's name to the header of a
 	// column holding the date the deal entered it, such as "Engaging" to
 	// "engage_date". Nil means none. A key that is not a funnel stage is an
@@ -123,7 +127,7 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 		return err
 	}
 	k, err := t.dealCols(dealCols{ID: c.Columns.ID, Owner: c.Columns.Owner, Segment: c.Columns.Segment, Source: c.Columns.Source,
-		Account: c.Columns.Account, Amount: c.Columns.Amount, ExpectedClose: c.Columns.ExpectedClose,
+		Account: c.Columns.Account, Amount: c.Columns.Amount, ExpectedClose: c.Columns.ExpectedClose, Assigned: c.Columns.Assigned,
 		Created: c.Columns.Created, createdDef: "created_at"})
 	if err != nil {
 		return err

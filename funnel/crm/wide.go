@@ -27,7 +27,11 @@ type WideColumns struct {
 	Account       string // optional ["account"]
 	Amount        string // optional, see [ParseAmount] ["amount"]
 	ExpectedClose string // optional expected close date ["expected_close"]
-	Created       string // optional creation date ["created_at"]
+	// Assigned is when the deal was assigned to its owner, for a deal
+	// inherited from another owner (funnel.Deal.Assigned); optional
+	// ["assigned_at"].
+	Assigned string
+	Created  string // optional creation date ["created_at"]
 	// StageDates maps a funnel stage's name to the header of the column
 	// holding the date the deal entered it, such as HubSpot's
 	// "Date entered Qualified (Sales Pipeline)"; "-" says the export has
@@ -153,7 +157,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 	}
 	t.lax = c.Columns.AllowAbsent
 	k, err := t.dealCols(dealCols{ID: c.Columns.ID, Owner: c.Columns.Owner, Segment: c.Columns.Segment, Source: c.Columns.Source,
-		Account: c.Columns.Account, Amount: c.Columns.Amount, ExpectedClose: c.Columns.ExpectedClose,
+		Account: c.Columns.Account, Amount: c.Columns.Amount, ExpectedClose: c.Columns.ExpectedClose, Assigned: c.Columns.Assigned,
 		Created: c.Columns.Created, createdDef: "created_at"})
 	if err != nil {
 		return err
