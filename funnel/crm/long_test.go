@@ -595,14 +595,18 @@ func TestAssigned(t *testing.T) {
 		deals func(io.Reader) iter.Seq2[funnel.Deal, error]
 		in    string
 	}{{
-		name:  "long",
-		deals: func(r io.Reader) iter.Seq2[funnel.Deal, error] { return crm.Long{Funnel: f}.Deals(context.Background(), r) },
+		name: "long",
+		deals: func(r io.Reader) iter.Seq2[funnel.Deal, error] {
+			return crm.Long{Funnel: f}.Deals(context.Background(), r)
+		},
 		in: "deal_id,stage,entered_at,assigned_at\n" +
 			"A,Lead,2025-09-01,2025-10-01T09:00:00Z\nA,Won,2025-11-01,2025-10-01T09:00:00Z\nB,Lead,2025-09-02,\n",
 	}, {
-		name:  "wide",
-		deals: func(r io.Reader) iter.Seq2[funnel.Deal, error] { return crm.Wide{Funnel: f}.Deals(context.Background(), r) },
-		in:    "deal_id,Lead,Won,assigned_at\nA,2025-09-01,2025-11-01,2025-10-01T09:00:00Z\nB,2025-09-02,,\n",
+		name: "wide",
+		deals: func(r io.Reader) iter.Seq2[funnel.Deal, error] {
+			return crm.Wide{Funnel: f}.Deals(context.Background(), r)
+		},
+		in: "deal_id,Lead,Won,assigned_at\nA,2025-09-01,2025-11-01,2025-10-01T09:00:00Z\nB,2025-09-02,,\n",
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
