@@ -2,142 +2,212 @@ package main
 
 import (
 	"context"
-	_ "embed"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
-
-	"github.com/funnelmath/funnelmath/funnel"
-	"github.com/funnelmath/funnelmath/funnel/crm"
 )
 
-//go:embed testdata/pipeline.csv
-var sample string
-
-// stages is the funnel of the sample export; "Closed Lost" is the lost
-// outcome, which the reader knows by default.
-var stages = []string{"Lead", "Qualified", "Meeting", "Proposal", "Negotiation", "Closed Won"}
-
 func main() {
-	in := flag.String("in", "", "a long stage-history CSV to read instead of the embedded sample")
-	flag.Parse()
-	var r io.Reader = strings.NewReader(sample)
-	name := "embedded sample"
-	if *in != "" {
-		fh, err := os.Open(*in)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "review:", err)
-			os.Exit(1)
-		}
-		defer fh.Close()
-		r, name = fh, *in
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := run(ctx, os.Stdout, os.Stderr, os.Args[1:])
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return
 	}
-	if err := review(context.Background(), os.Stdout, r, name); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "review:", err)
 		os.Exit(1)
 	}
 }
 
-// review reads the export from r and writes the review to w.
-func review(ctx context.Context, w io.Writer, r io.Reader, name string) error {
-	f, err := funnel.New(stages...)
+// run parses the arguments, reads the input and writes the review (or the
+// report asked for) to stdout; usage and -h go to stderr.
+func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	cfg, err := parseFlags(stderr, args)
 	if err != nil {
 		return err
 	}
-	byOwner := funnel.NewTally(f, funnel.AttrOwner)
-	if err := byOwner.AddAll((crm.Long{Funnel: f}).Deals(ctx, r)); err != nil {
-		return err
+	if cfg.report != "" {
+		return runReport(ctx, stdout, cfg)
 	}
-	tot, err := byOwner.Total()
+	in, err := load(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	if tot.Deals == 0 {
-		return fmt.Errorf("%s: no deals", name)
-	}
-	fmt.Fprintf(w, "Funnel review: %s\n", name)
-	fmt.Fprintf(w, "%d deals: %d won, %d lost, %d open\n\n", tot.Deals, tot.Won, tot.Lost, tot.Open)
-	if err := teamFunnel(w, f, tot); err != nil {
-		return err
-	}
-	if err := reps(w, byOwner.Groups()); err != nil {
-		return err
-	}
-	stageTimes(w, f, tot)
-	return nil
-}
-
-// teamFunnel prints the funnel table: counts reached (a later stage
-// implies the earlier ones), the step into each stage as % of the previous
-// stage with its 95% Wilson interval, the resolved step, which leaves out
-// the deals still open at the stage before, and % of the first stage.
-func teamFunnel(w io.Writer, f funnel.Funnel, c funnel.Counts) error {
-	t, err := funnel.NewTable(f, c, &funnel.TableOptions{Confidence: 0.95})
+	rv, err := build(ctx, cfg, in)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "Team funnel (95% Wilson intervals; resolved leaves open deals out)")
-	fmt.Fprintf(w, "%-12s %7s %8s %-16s %9s %7s\n", "stage", "reached", "of prev", "95% interval", "resolved", "of 1st")
-	for k, s := range t.Stages {
-		if k == 0 {
-			fmt.Fprintf(w, "%-12s %7d %8s %-16s %9s %6.1f%%\n", s.Stage, s.Reached, "", "", "", 100*s.Cumulative.Value())
-			continue
-		}
-		fmt.Fprintf(w, "%-12s %7d %7.1f%% [%5.1f, %5.1f]%% %8.1f%% %6.1f%%\n", s.Stage, s.Reached,
-			100*s.Step.Value(), 100*s.StepCI.Lo, 100*s.StepCI.Hi, 100*s.Resolved.Value(), 100*s.Cumulative.Value())
-	}
-	if t.Weakest >= 0 {
-		fmt.Fprintf(w, "weakest step: into %s (%v resolved)\n", t.WeakestStage, t.Stages[t.Weakest].Resolved)
-	}
-	fmt.Fprintln(w)
-	return nil
-}
-
-// reps prints each owner's outcomes: win rate of closed deals with its
-// interval and the win rate shrunk toward the team's (empirical Bayes), the
-// average won amount and the median cycle of won deals, ranked by the
-// shrunk rate.
-func reps(w io.Writer, groups []funnel.Counts) error {
-	rates := make([]funnel.Rate, len(groups))
-	for i, g := range groups {
-		rates[i] = g.WinRate()
-	}
-	sh, err := funnel.Shrink(rates)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "Reps, ranked by win rate shrunk toward the team (prior Beta(%.1f, %.1f))\n", sh.Prior.Alpha, sh.Prior.Beta)
-	fmt.Fprintf(w, "%-12s %5s %4s %5s %4s %8s %-16s %7s %12s %8s\n", "owner", "deals", "won", "lost", "open", "win rate", "95% interval", "shrunk", "avg won", "cycle p50")
-	for _, i := range sh.Ranking() {
-		g := groups[i]
-		wr := g.WinRate()
-		iv, err := wr.Wilson(0.95)
-		if err != nil {
+	if cfg.svgDir != "" {
+		if err := writeCharts(rv, cfg.svgDir, "svg"); err != nil {
 			return err
 		}
-		avg := "-"
-		if a := g.AvgWon(); a.Valid {
-			avg = a.Decimal.StringFixed(2)
-		}
-		cycle := "-"
-		if med := g.WonCycle.MedianDays(); med.Valid {
-			cycle = fmt.Sprintf("%.1fd", med.Float64)
-		}
-		fmt.Fprintf(w, "%-12s %5d %4d %5d %4d %7.1f%% [%5.1f, %5.1f]%% %6.1f%% %12s %8s\n", g.Key[0], g.Deals, g.Won, g.Lost, g.Open,
-			100*wr.Value(), 100*iv.Lo, 100*iv.Hi, 100*sh.Rates[i].Value, avg, cycle)
 	}
-	fmt.Fprintln(w)
-	return nil
+	if cfg.pngDir != "" {
+		if err := writeCharts(rv, cfg.pngDir, "png"); err != nil {
+			return err
+		}
+	}
+	if cfg.json {
+		return writeJSON(stdout, rv)
+	}
+	return writeText(stdout, rv)
 }
 
-// stageTimes prints the time spent in each stage on the visits that ended.
-func stageTimes(w io.Writer, f funnel.Funnel, c funnel.Counts) {
-	fmt.Fprintln(w, "Time in stage (visits that ended; whole days)")
-	fmt.Fprintf(w, "%-12s %6s %6s %6s %6s\n", "stage", "visits", "mean", "median", "p90")
-	for k := range f.Last() {
-		s := c.StageTime[k].Summary()
-		fmt.Fprintf(w, "%-12s %6d %6.1f %6.1f %6.1f\n", f.Stage(k), s.N, s.MeanDays.Float64, s.MedianDays.Float64, s.P90Days.Float64)
+// config holds the parsed flags.
+type config struct {
+	in, format, preset, stages, lost, aliases string
+	cols                                      columns
+	comma                                     string
+	scattered, lenient                        bool
+	activities, quotas, quota                 string
+	asOf, period                              string
+	lookback                                  int
+	growth, aggressiveness                    float64
+	stalledDays, untouchedDays                int
+	qualified, opportunity, inbound           string
+	draws                                     int
+	seed                                      uint64
+	json                                      bool
+	svgDir, pngDir                            string
+	report, out                               string
+}
+
+// columns are the column-mapping flags, passed to the reader of the format.
+type columns struct {
+	id, stage, at, owner, segment, source, account, amount string
+	expectedClose, assigned, created, closed, status       string
+	stageDates, lostAt, isLost, deleted                    string
+}
+
+const usageHead = `review: the sales review of a CRM export (or of the embedded sample team)
+
+Usage: go run ./examples/review [flags]
+
+With no flags it reviews the embedded sample: 10 reps in two segments, about 550 deals
+with their stage histories, an activity log and quarterly quotas. It prints, in order:
+the team funnel, each rep against the per-stage benchmarks, the four levers per rep, the
+1:1 pipeline dashboard, micro metrics (with activities), the diagnosis of the rep furthest
+below the team, the domino sensitivity and the gain for a growth target, activity targets
+for next period's quota, and the quota forecast.
+
+Examples:
+  go run ./examples/review -json > review.json
+  go run ./examples/review -svg charts/
+  go run ./examples/review -in history.csv -format long -stages "Lead,Qualified,Meeting,Proposal,Negotiation,Closed Won"
+  go run ./examples/review -in OpportunityHistory.csv -preset salesforce -stages "Prospecting,Qualification,Proposal,Closed Won"
+  go run ./examples/review -in sales_pipeline.csv -format snapshot -stages Prospecting,Engaging,Won \
+      -id opportunity_id -owner sales_agent -stage deal_stage -stage-dates Engaging=engage_date \
+      -closed close_date -amount close_value -as-of 2017-12-31
+  go run ./examples/review -in events.csv -report owner-funnel -o csv
+
+Flags:
+`
+
+func parseFlags(stderr io.Writer, args []string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("review", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageHead)
+		fs.PrintDefaults()
 	}
+	fs.StringVar(&c.in, "in", "", "the CRM export to read, a CSV `file` (default: the embedded sample)")
+	fs.StringVar(&c.format, "format", "", "the export's `shape`: long (a row per stage entry), wide (a date column per stage) or snapshot (a row per deal); default long, or the preset's")
+	fs.StringVar(&c.preset, "preset", "", "`name` of a known export: salesforce (OpportunityHistory, long) or hubspot (deals export, wide); sets the format and columns")
+	fs.StringVar(&c.stages, "stages", "", "the funnel's stages in order, the last being won, comma-separated, e.g. \"Lead,Qualified,Meeting,Proposal,Negotiation,Closed Won\" (the default)")
+	fs.StringVar(&c.lost, "lost", "", "stage `names` that mean lost, comma-separated (default \"Closed Lost,Lost\")")
+	fs.StringVar(&c.aliases, "alias", "", "export stage names mapped to funnel stages, e.g. \"Discovery=Qualified,Demo=Meeting\"")
+	fs.StringVar(&c.cols.id, "id", "", "`column` of the deal id (default deal_id)")
+	fs.StringVar(&c.cols.stage, "stage", "", "`column` of the stage (default stage)")
+	fs.StringVar(&c.cols.at, "at", "", "`column` of the time a stage was entered, long format (default entered_at)")
+	fs.StringVar(&c.cols.owner, "owner", "", "`column` of the deal owner (default owner)")
+	fs.StringVar(&c.cols.segment, "segment", "", "`column` of the segment (default segment)")
+	fs.StringVar(&c.cols.source, "source", "", "`column` of the lead source (default source)")
+	fs.StringVar(&c.cols.account, "account", "", "`column` of the account (default account)")
+	fs.StringVar(&c.cols.amount, "amount", "", "`column` of the deal amount (default amount)")
+	fs.StringVar(&c.cols.expectedClose, "expected-close", "", "`column` of the expected close date (default expected_close)")
+	fs.StringVar(&c.cols.assigned, "assigned", "", "`column` of the time an inherited deal was assigned to its owner (default assigned_at)")
+	fs.StringVar(&c.cols.created, "created", "", "`column` of the creation date, wide and snapshot (default created_at)")
+	fs.StringVar(&c.cols.closed, "closed", "", "`column` of the close date, wide and snapshot (default closed_at)")
+	fs.StringVar(&c.cols.status, "status", "", "`column` of the status open/won/lost, snapshot (default status)")
+	fs.StringVar(&c.cols.stageDates, "stage-dates", "", "stage date columns, wide and snapshot, e.g. \"Engaging=engage_date\"")
+	fs.StringVar(&c.cols.lostAt, "lost-at", "", "`column` of the date lost, wide (default lost_at)")
+	fs.StringVar(&c.cols.isLost, "is-lost", "", "`column` of a yes/no lost flag, wide (default is_lost)")
+	fs.StringVar(&c.cols.deleted, "deleted", "", "`column` of a yes/no deleted flag, long (none by default)")
+	fs.StringVar(&c.comma, "comma", "", "field separator, one character (default ,)")
+	fs.BoolVar(&c.scattered, "scattered", false, "a deal's rows may be anywhere in the file (long format; holds all deals in memory)")
+	fs.BoolVar(&c.lenient, "lenient", false, "skip bad rows, report each on stderr, and go on (default: stop at the first)")
+	fs.StringVar(&c.activities, "activities", "", "an activity log `file`: deal_id,account,contact,kind,at,owner")
+	fs.StringVar(&c.quotas, "quotas", "", "a `file` of quotas per rep per period: owner,quota")
+	fs.StringVar(&c.quota, "quota", "", "one quota `amount` per rep per period, for reps without one in -quotas")
+	fs.StringVar(&c.asOf, "as-of", "", "the review `date` (YYYY-MM-DD; default the data's last date); deals are seen as they stood then")
+	fs.StringVar(&c.period, "period", "quarter", "the review `period`: quarter, month or week; the review covers the last full one before -as-of")
+	fs.IntVar(&c.lookback, "lookback", 0, "funnel and benchmarks over the deals started in the last `n` periods up to the reviewed one's end; 0 means all history")
+	fs.Float64Var(&c.growth, "growth", 0.20, "revenue `growth` for the domino target (0.20 is +20%)")
+	fs.Float64Var(&c.aggressiveness, "aggressiveness", 0.5, "where activity targets sit in their range, from 0 (lowest) to 1 (highest)")
+	fs.IntVar(&c.stalledDays, "stalled", 30, "`days` in a stage after which an open deal is stalled")
+	fs.IntVar(&c.untouchedDays, "untouched", 14, "`days` without a touch after which an open deal is untouched")
+	fs.StringVar(&c.qualified, "qualified", "", "the qualified `stage` for micro metrics (default the second stage)")
+	fs.StringVar(&c.opportunity, "opportunity", "", "the opportunity `stage` for micro metrics (default the third stage)")
+	fs.StringVar(&c.inbound, "inbound", "Inbound", "the source `value` of inbound leads")
+	fs.IntVar(&c.draws, "draws", 10000, "Monte Carlo `draws` per rep for the forecast")
+	fs.Uint64Var(&c.seed, "seed", 1, "`seed` of the forecast's draws")
+	fs.BoolVar(&c.json, "json", false, "print the review as one JSON document (its shape is in go doc ./examples/review)")
+	fs.StringVar(&c.svgDir, "svg", "", "write the charts as SVG into `dir`")
+	fs.StringVar(&c.pngDir, "png", "", "write the charts as PNG into `dir`")
+	fs.StringVar(&c.report, "report", "", "print one report instead of the review: owner-funnel (the bench's per-owner table)")
+	fs.StringVar(&c.out, "o", "csv", "the report's `format`: csv")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q (flags come before, e.g. -in %s)", fs.Arg(0), fs.Arg(0))
+	}
+	switch c.format {
+	case "", "long", "wide", "snapshot":
+	default:
+		return c, fmt.Errorf("-format %q: want long, wide or snapshot", c.format)
+	}
+	switch c.preset {
+	case "", "salesforce", "hubspot":
+	default:
+		return c, fmt.Errorf("-preset %q: want salesforce or hubspot", c.preset)
+	}
+	if c.preset != "" && c.in == "" {
+		return c, errors.New("-preset needs -in")
+	}
+	switch c.report {
+	case "", "owner-funnel":
+	default:
+		return c, fmt.Errorf("-report %q: want owner-funnel", c.report)
+	}
+	if c.out != "csv" {
+		return c, fmt.Errorf("-o %q: want csv", c.out)
+	}
+	if c.report != "" && c.in == "" {
+		return c, errors.New("-report needs -in")
+	}
+	if c.lookback < 0 {
+		return c, fmt.Errorf("-lookback %d: want 0 or more periods", c.lookback)
+	}
+	if !(c.aggressiveness >= 0 && c.aggressiveness <= 1) {
+		return c, fmt.Errorf("-aggressiveness %v: want a number from 0 to 1", c.aggressiveness)
+	}
+	if c.draws <= 0 {
+		return c, fmt.Errorf("-draws %d: want a positive number", c.draws)
+	}
+	if len([]rune(c.comma)) > 1 {
+		return c, fmt.Errorf("-comma %q: want one character", c.comma)
+	}
+	if c.in == "" && (c.format != "" || c.cols != (columns{}) || c.stages != "") {
+		return c, errors.New("-format, -stages and the column flags describe an -in file; give -in")
+	}
+	c.stages = strings.TrimSpace(c.stages)
+	return c, nil
 }

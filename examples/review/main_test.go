@@ -1,90 +1,610 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"math"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/shopspring/decimal"
 )
 
-// TestReviewHandWorked runs the review on four deals and checks its lines
-// against figures worked by hand from testdata/hand.csv:
+// runReview runs the program with args and decodes its -json output.
+func runReview(t *testing.T, args ...string) Review {
+	t.Helper()
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), &out, &errs, append(args, "-json")); err != nil {
+		t.Fatalf("run %v: %v\nstderr: %s", args, err, errs.String())
+	}
+	var rv Review
+	if err := json.Unmarshal(out.Bytes(), &rv); err != nil {
+		t.Fatalf("decoding -json: %v", err)
+	}
+	return rv
+}
+
+// TestHandWorked reviews four deals whose figures were worked by hand
+// (testdata/hand.csv):
 //
 //	D1 ann  Lead 1/1, Qualified 1/2, Meeting 1/3, Proposal 1/4, Negotiation 1/5, won 1/11, 100
 //	D2 ann  Lead 1/1, Qualified 1/3, lost 1/5, 50
 //	D3 bob  Lead 1/2, lost 1/3, no amount
 //	D4 bob  Lead 1/2, Qualified 1/4, open, 70
-func TestReviewHandWorked(t *testing.T) {
-	fh, err := os.Open("testdata/hand.csv")
+func TestHandWorked(t *testing.T) {
+	rv := runReview(t, "-in", "testdata/hand.csv", "-quota", "100")
+	// Reached Lead 4, Qualified 3 (D1 D2 D4), Meeting..won 1 (D1).
+	reached := []int64{4, 3, 1, 1, 1, 1}
+	var got []int64
+	for _, r := range rv.Team.Stages {
+		got = append(got, r.Reached)
+	}
+	if diff := cmp.Diff(reached, got); diff != "" {
+		t.Errorf("team reached (-want +got):\n%s", diff)
+	}
+	// Into Qualified 3 of 4, Wilson 95% with z = 1.959964: centre
+	// (0.75 + z²/8)/(1 + z²/4) = 0.62753, half-width
+	// z·√(0.75·0.25/4 + z²/64)/(1 + z²/4) = 0.32689: [0.30064, 0.95442].
+	q := rv.Team.Stages[1]
+	if q.Resolved.K != 3 || q.Resolved.N != 4 || math.Abs(q.ResolvedCI.Lo-0.30064) > 1e-4 || math.Abs(q.ResolvedCI.Hi-0.95442) > 1e-4 {
+		t.Errorf("into Qualified: %v %v, want 3 of 4 in [0.30064, 0.95442]", q.Resolved, q.ResolvedCI)
+	}
+	// Into Meeting: D4 is open at Qualified, so 1 of 3 − 1 = 2 resolved;
+	// the weakest step (1/2 against 3/4 and 1/1 after).
+	if m := rv.Team.Stages[2].Resolved; m.K != 1 || m.N != 2 || rv.Team.WeakestStage != "Meeting" {
+		t.Errorf("into Meeting %v, weakest %q; want 1 of 2, Meeting", m, rv.Team.WeakestStage)
+	}
+	// Lead visits that ended: D1 1, D2 2, D3 1 (to its loss), D4 2 days:
+	// mean 1.5. Negotiation: D1 1/5 to 1/11, 6 days.
+	if s := rv.StageTime[0]; s.N != 4 || s.MeanDays.Float64 != 1.5 {
+		t.Errorf("time in Lead: %+v, want 4 visits, mean 1.5", s)
+	}
+	if s := rv.StageTime[4]; s.N != 1 || s.MeanDays.Float64 != 6 {
+		t.Errorf("time in Negotiation: %+v, want 1 visit of 6 days", s)
+	}
+	// ann: 1 won of 2 closed, avg won 100, cycle 10 days; bob: 0 of 1,
+	// one open.
+	want := []RepSummary{
+		{Rep: "ann", Deals: 2, Won: 1, Lost: 1, WinRate: rate(1, 2), AvgWon: decimal.NewNullDecimal(decimal.NewFromInt(100))},
+		{Rep: "bob", Deals: 2, Lost: 1, Open: 1, WinRate: rate(0, 1)},
+	}
+	if diff := cmp.Diff(want, rv.Reps, cmpopts.IgnoreFields(RepSummary{}, "WinCI", "Cycle")); diff != "" {
+		t.Errorf("reps (-want +got):\n%s", diff)
+	}
+	if m := rv.Reps[0].Cycle.MedianDays; m.Float64 != 10 {
+		t.Errorf("ann's cycle %v, want 10 days", m)
+	}
+	// As of the data's last date, 1/11; reviewed period the last full
+	// quarter before it, 2023-Q4; the current one 2024-Q1.
+	if rv.Period.Label != "2023-Q4" || rv.Current.Label != "2024-Q1" || !rv.AsOf.Equal(time.Date(2024, 1, 11, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("period %s, current %s, as of %s", rv.Period.Label, rv.Current.Label, rv.AsOf)
+	}
+	// Open at 1/11: D4 only (bob), at Qualified, 9 days old (1/2 to 1/11),
+	// never touched (no activity log: untouched).
+	if len(rv.Pipeline) != 1 || rv.Pipeline[0].Rep != "bob" || rv.Pipeline[0].Health.Pipeline.Deals != 1 ||
+		!rv.Pipeline[0].Health.Pipeline.Amount.Equal(decimal.NewFromInt(70)) || rv.Pipeline[0].Ages.MedianDays.Float64 != 9 {
+		t.Errorf("pipeline: %+v", rv.Pipeline)
+	}
+}
+
+func rate(k, n int64) funnel.Rate { return funnel.Rate{K: k, N: n} }
+
+// TestFlags checks that a stray argument, an unknown flag and bad values
+// are errors, and that -h documents every flag with an example.
+func TestFlags(t *testing.T) {
+	bad := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"-nosuch"}, "flag provided but not defined: -nosuch"},
+		{[]string{"-format", "xml", "-in", "x.csv"}, `-format "xml"`},
+		{[]string{"-preset", "pipedrive", "-in", "x.csv"}, `-preset "pipedrive"`},
+		{[]string{"-report", "owner-funnel"}, "-report needs -in"},
+		{[]string{"-stages", "A,B"}, "give -in"},
+		{[]string{"-aggressiveness", "2"}, "-aggressiveness 2"},
+		{[]string{"-period", "year"}, "-period"},
+		{[]string{"-as-of", "yesterday"}, `-as-of "yesterday"`},
+		{[]string{"-in", "testdata/nosuch.csv"}, "nosuch.csv"},
+	}
+	for _, c := range bad {
+		var out, errs bytes.Buffer
+		err := run(context.Background(), &out, &errs, c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("run %v: error %v, want one containing %q", c.args, err, c.want)
+		}
+	}
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), &out, &errs, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	usage := errs.String()
+	// Every flag appears in the usage, and the usage shows examples.
+	for _, name := range []string{"in", "format", "preset", "stages", "lost", "alias", "id", "stage", "at", "owner", "segment",
+		"source", "account", "amount", "expected-close", "assigned", "created", "closed", "status", "stage-dates", "lost-at",
+		"is-lost", "deleted", "comma", "scattered", "lenient", "activities", "quotas", "quota", "as-of", "period", "lookback",
+		"growth", "aggressiveness", "stalled", "untouched", "qualified", "opportunity", "inbound", "draws", "seed", "json",
+		"svg", "png", "report", "o"} {
+		if !strings.Contains(usage, "\n  -"+name+" ") && !strings.Contains(usage, "\n  -"+name+"\n") {
+			t.Errorf("usage does not document -%s", name)
+		}
+	}
+	if !strings.Contains(usage, "Examples:") || !strings.Contains(usage, "go run ./examples/review -in") {
+		t.Errorf("usage has no examples:\n%s", usage)
+	}
+}
+
+// TestBadFile checks that a bad row stops the review with its line,
+// column and value.
+func TestBadFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "bad.csv")
+	in := "deal_id,owner,stage,entered_at,amount\nD1,ann,Lead,2024-01-01,5\nD1,ann,Qualified,2024-13-45,5\n"
+	if err := os.WriteFile(p, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errs bytes.Buffer
+	err := run(context.Background(), &out, &errs, []string{"-in", p})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"bad.csv", "line 3", `column "entered_at"`, `"2024-13-45"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	// Lenient: the deal is skipped, reported on stderr, and counted.
+	errs.Reset()
+	good := in + "D2,bob,Lead,2024-01-02,7\nD2,bob,Closed Won,2024-01-09,7\n"
+	if err := os.WriteFile(p, []byte(strings.Replace(good, "Closed Won", "Closed Won", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), &out, &errs, []string{"-in", p, "-lenient", "-json", "-stages", "Lead,Qualified,Closed Won"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fh.Close()
-	var out strings.Builder
-	if err := review(context.Background(), &out, fh, "hand.csv"); err != nil {
+	if !strings.Contains(errs.String(), "line 3") {
+		t.Errorf("stderr does not report the skipped row: %q", errs.String())
+	}
+}
+
+// deal is one deal of a long CSV, read with encoding/csv for a second
+// derivation of the review's figures.
+type deal struct {
+	owner, source string
+	stages        map[string]bool
+	won, lost     bool
+	closed        time.Time
+	first         time.Time
+	amount        decimal.NullDecimal
+	expected      time.Time
+}
+
+// readDeals reads a long stage history with encoding/csv.
+func readDeals(t *testing.T, r io.Reader) map[string]*deal {
+	t.Helper()
+	cr := csv.NewReader(r)
+	recs, err := cr.ReadAll()
+	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{
-		"4 deals: 1 won, 2 lost, 1 open",
-		// Reached Lead 4, Qualified 3 (D1 D2 D4): 3/4 = 75.0%. Wilson 95%
-		// with z = 1.959964: centre (0.75 + z²/8)/(1 + z²/4) = 0.62753,
-		// half-width z·√(0.75·0.25/4 + z²/64)/(1 + z²/4) = 0.32689, so
-		// [30.1, 95.4]. No deal is open at Lead: resolved 75.0%.
-		"Qualified          3    75.0% [ 30.1,  95.4]%     75.0%   75.0%",
-		// Meeting: D1 only, 1/3 = 33.3%; Wilson [6.1, 79.2]. D4 is open at
-		// Qualified, so resolved is 1/(3 − 1) = 50.0%; 1/4 of the first.
-		"Meeting            1    33.3% [  6.1,  79.2]%     50.0%   25.0%",
-		// The weakest resolved step: into Qualified 3/4, into Meeting 1/2
-		// (D4 is open at Qualified), after that 1/1.
-		"weakest step: into Meeting (1/2 (50.0%) resolved)",
-		// Win rates ann 1/2, bob 0/1; pooled 1/3 with too little spread,
-		// so the prior is the fallback of strength ΣN = 3: Beta(1, 2).
-		// Shrunk ann (1+1)/(2+3) = 40.0%, bob (0+1)/(1+3) = 25.0%. ann's
-		// one win: avg 100.00, cycle 1/1 to 1/11 = 10 days.
-		"prior Beta(1.0, 2.0)",
-		"ann              2    1     1    0    50.0% [  9.5,  90.5]%   40.0%       100.00    10.0d",
-		"bob              2    0     1    1     0.0% [  0.0,  79.3]%   25.0%            -        -",
-		// Lead visits that ended: D1 1/1→1/2 = 1, D2 1/1→1/3 = 2, D3
-		// 1/2→1/3 (its loss) = 1, D4 1/2→1/4 = 2 days: mean 1.5; of
-		// 1 1 2 2 the median is (1 + 2)/2 = 1.5 and the p90, at position
-		// 3 × 0.9 = 2.7, is 2 + 0.7 × (2 − 2) = 2.0.
-		"Lead              4    1.5    1.5    2.0",
-		// Negotiation: D1 1/5 → 1/11, 6 days.
-		"Negotiation       1    6.0    6.0    6.0",
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
 	}
-	got := out.String()
-	for _, line := range want {
-		if !strings.Contains(got, line) {
-			t.Errorf("review output lacks %q; output:\n%s", line, got)
+	out := map[string]*deal{}
+	for _, rec := range recs[1:] {
+		id := rec[col["deal_id"]]
+		d := out[id]
+		if d == nil {
+			d = &deal{stages: map[string]bool{}}
+			out[id] = d
+		}
+		d.owner = rec[col["owner"]]
+		if i, ok := col["source"]; ok {
+			d.source = rec[i]
+		}
+		at, err := time.Parse(time.RFC3339, rec[col["entered_at"]])
+		if err != nil {
+			at, err = time.Parse(time.DateOnly, rec[col["entered_at"]])
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d.first.IsZero() || at.Before(d.first) {
+			d.first = at
+		}
+		switch st := rec[col["stage"]]; st {
+		case "Closed Won":
+			d.won, d.closed = true, at
+		case "Closed Lost":
+			d.lost, d.closed = true, at
+		default:
+			d.stages[st] = true
+		}
+		if a := rec[col["amount"]]; a != "" {
+			d.amount = decimal.NewNullDecimal(decimal.RequireFromString(a))
+		}
+		if i, ok := col["expected_close"]; ok && rec[i] != "" {
+			d.expected, _ = time.Parse(time.DateOnly, rec[i])
+		}
+	}
+	return out
+}
+
+var stageNames = strings.Split(defaultStages, ",")
+
+// furthest is the index of the deal's furthest stage (the last for a won
+// deal), -1 for none.
+func (d *deal) furthest() int {
+	if d.won {
+		return len(stageNames) - 1
+	}
+	f := -1
+	for k, s := range stageNames {
+		if d.stages[s] {
+			f = k
+		}
+	}
+	return f
+}
+
+// TestSample checks the key figures of every section on the embedded
+// sample against a second derivation from the CSV files with encoding/csv.
+func TestSample(t *testing.T) {
+	rv := runReview(t)
+	fh, _ := sample.Open("sample/deals.csv")
+	deals := readDeals(t, fh)
+	fh.Close()
+	asOf := rv.AsOf
+
+	// The as-of date is the data's last time; the reviewed period is the
+	// last full quarter before it.
+	var last time.Time
+	for _, d := range deals {
+		for _, t2 := range []time.Time{d.first, d.closed} {
+			if t2.After(last) {
+				last = t2
+			}
+		}
+	}
+	if asOf.Before(last) {
+		t.Errorf("as of %s, before the last stage date %s", asOf, last)
+	}
+	qs := time.Date(asOf.Year(), (asOf.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
+	if !rv.Current.From.Equal(qs) || !rv.Period.To.Equal(qs) || !rv.Period.From.Equal(qs.AddDate(0, -3, 0)) {
+		t.Errorf("periods %+v %+v, want the quarter before %s", rv.Period, rv.Current, qs)
+	}
+
+	// 1. Team funnel: reached and resolved at every stage.
+	n := len(stageNames)
+	reached, openAt := make([]int64, n), make([]int64, n)
+	for _, d := range deals {
+		f := d.furthest()
+		for k := 0; k <= f; k++ {
+			reached[k]++
+		}
+		if !d.won && !d.lost && f >= 0 {
+			openAt[f]++
+		}
+	}
+	for k, r := range rv.Team.Stages {
+		if r.Reached != reached[k] {
+			t.Errorf("reached %s = %d, want %d", r.Stage, r.Reached, reached[k])
+		}
+		if k > 0 && (r.Resolved.K != reached[k] || r.Resolved.N != reached[k-1]-openAt[k-1]) {
+			t.Errorf("resolved into %s = %v, want %d of %d", r.Stage, r.Resolved, reached[k], reached[k-1]-openAt[k-1])
+		}
+	}
+
+	// Reps: won, lost, open and the average won amount to the cent.
+	type tally struct {
+		won, lost, open int64
+		wonSum          decimal.Decimal
+		wonN            int64
+	}
+	reps := map[string]*tally{}
+	for _, d := range deals {
+		r := reps[d.owner]
+		if r == nil {
+			r = &tally{}
+			reps[d.owner] = r
+		}
+		switch {
+		case d.won:
+			r.won++
+			if d.amount.Valid {
+				r.wonSum, r.wonN = r.wonSum.Add(d.amount.Decimal), r.wonN+1
+			}
+		case d.lost:
+			r.lost++
+		default:
+			r.open++
+		}
+	}
+	if len(rv.Reps) != len(reps) {
+		t.Errorf("%d reps, want %d", len(rv.Reps), len(reps))
+	}
+	for _, s := range rv.Reps {
+		r := reps[s.Rep]
+		if r == nil || s.Won != r.won || s.Lost != r.lost || s.Open != r.open {
+			t.Errorf("rep %s: %d won %d lost %d open, want %+v", s.Rep, s.Won, s.Lost, s.Open, r)
+			continue
+		}
+		if r.wonN > 0 && !s.AvgWon.Decimal.Round(2).Equal(r.wonSum.Div(decimal.NewFromInt(r.wonN)).Round(2)) {
+			t.Errorf("rep %s: avg won %s, want %s", s.Rep, s.AvgWon.Decimal, r.wonSum.Div(decimal.NewFromInt(r.wonN)).Round(2))
+		}
+	}
+
+	// 2. Benchmark: the role model's rate at each step is its own resolved
+	// step, the highest-scoring of the reps with enough trials.
+	for j, m := range rv.Benchmark.RoleModels {
+		if m.Rep < 0 {
+			continue
+		}
+		row := rv.Benchmark.Reps[m.Rep].Table.Stages[j+1]
+		if row.Resolved != m.Rate || row.Resolved.N < rv.Benchmark.MinTrials {
+			t.Errorf("role model into %s: %v, its own row %v", m.Stage, m.Rate, row.Resolved)
+		}
+	}
+
+	// 3. Levers: each rep's bookings in the reviewed period are the
+	// amounts of the deals won in it.
+	book := map[string]decimal.Decimal{}
+	for _, d := range deals {
+		if d.won && !d.closed.Before(rv.Period.From) && d.closed.Before(rv.Period.To) && d.amount.Valid {
+			book[d.owner] = book[d.owner].Add(d.amount.Decimal)
+		}
+	}
+	for _, r := range rv.Velocity.Reps {
+		if !r.Measured.Bookings.Equal(book[r.Rep]) {
+			t.Errorf("%s bookings in %s: %s, want %s", r.Rep, rv.Period.Label, r.Measured.Bookings, book[r.Rep])
+		}
+	}
+
+	// 4. Dashboard: each rep's open deals and pipeline at the date, and
+	// the past-due ones (expected close day over by the date).
+	open := map[string]int{}
+	amount := map[string]decimal.Decimal{}
+	due := map[string]int{}
+	for _, d := range deals {
+		if d.won || d.lost {
+			continue
+		}
+		open[d.owner]++
+		if d.amount.Valid {
+			amount[d.owner] = amount[d.owner].Add(d.amount.Decimal)
+		}
+		if !d.expected.IsZero() && !d.expected.AddDate(0, 0, 1).After(asOf) {
+			due[d.owner]++
+		}
+	}
+	for _, p := range rv.Pipeline {
+		h := p.Health
+		if h.Pipeline.Deals != open[p.Rep] || !h.Pipeline.Amount.Equal(amount[p.Rep].Round(2)) || h.PastDue != due[p.Rep] {
+			t.Errorf("%s pipeline: %d deals %s, %d past due; want %d %s %d", p.Rep, h.Pipeline.Deals, h.Pipeline.Amount, h.PastDue,
+				open[p.Rep], amount[p.Rep], due[p.Rep])
+		}
+	}
+
+	// 5-6. Diagnosis: of the rep whose velocity is furthest below the
+	// average rep's.
+	worst, low := "", 0.0
+	for _, r := range rv.Velocity.Reps {
+		if r.Gap != nil && r.Gap.LogRatio < low {
+			worst, low = r.Rep, r.Gap.LogRatio
+		}
+	}
+	if rv.Diagnosis == nil || rv.Diagnosis.Rep != worst {
+		t.Errorf("diagnosis of %v, want %q", rv.Diagnosis, worst)
+	}
+	if rv.Metrics == nil {
+		t.Error("no micro metrics with the sample's activity log")
+	}
+
+	// 7. Domino: the chain's top is the deals that reached the first
+	// stage, and 10% on every lever multiplies revenue by 1.1^levers.
+	if rv.Domino.Chain.Top != float64(reached[0]) {
+		t.Errorf("chain top %v, want %d", rv.Domino.Chain.Top, reached[0])
+	}
+	levers := len(rv.Domino.TenPercent.Effects)
+	if m := rv.Domino.TenPercent.Multiplier.Float64; math.Abs(m-math.Pow(1.1, float64(levers))) > 1e-12 {
+		t.Errorf("ten per cent on %d levers: × %v, want %v", levers, m, math.Pow(1.1, float64(levers)))
+	}
+	if g := rv.Domino.Target.Gain; math.Abs(math.Pow(1+g, float64(levers))-1.2) > 1e-9 {
+		t.Errorf("gain for +20%%: %v, (1+g)^%d = %v", g, levers, math.Pow(1+g, float64(levers)))
+	}
+
+	// 8. Targets: the pick sits at the aggressiveness in the range.
+	if len(rv.Targets) == 0 {
+		t.Error("no activity targets")
+	}
+	for _, tg := range rv.Targets {
+		tr := tg.Triangulation
+		if want := tr.Low.Target + 0.5*(tr.High.Target-tr.Low.Target); math.Abs(tr.Pick.Target-want) > 1e-9*want {
+			t.Errorf("%s pick %v, want %v", tg.Rep, tr.Pick.Target, want)
+		}
+	}
+
+	// 9. Forecast: each rep's bookings so far in the current period are
+	// the deals won in it by the date.
+	sofar := map[string]decimal.Decimal{}
+	for _, d := range deals {
+		if d.won && !d.closed.Before(rv.Current.From) && !d.closed.After(asOf) && d.amount.Valid {
+			sofar[d.owner] = sofar[d.owner].Add(d.amount.Decimal)
+		}
+	}
+	for _, r := range rv.Forecast.Reps {
+		if !r.WonSoFar.Equal(sofar[r.Rep]) {
+			t.Errorf("%s won so far %s, want %s", r.Rep, r.WonSoFar, sofar[r.Rep])
+		}
+		if r.P10.GreaterThan(r.P50) || r.P50.GreaterThan(r.P90) || r.P10.LessThan(r.WonSoFar) {
+			t.Errorf("%s quantiles out of order: %s %s %s (so far %s)", r.Rep, r.P10, r.P50, r.P90, r.WonSoFar)
+		}
+	}
+	if len(rv.Skipped) != 0 {
+		t.Errorf("sections skipped on the sample: %+v", rv.Skipped)
+	}
+}
+
+// TestText checks that the text review prints every section in order.
+func TestText(t *testing.T) {
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), &out, &errs, nil); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	at := -1
+	for _, s := range []string{"1. Team funnel", "Time in stage", "Reps:", "2. Reps against the benchmark", "3. The four levers",
+		"4. 1:1 pipeline dashboard", "5. Micro metrics", "6. Diagnosis", "7. Domino", "8. Activity targets", "9. Quota forecast"} {
+		i := strings.Index(text, s)
+		if i < 0 || i < at {
+			t.Errorf("section %q missing or out of order", s)
+		}
+		at = i
+	}
+	if strings.Contains(text, "NaN") || strings.Contains(text, "Inf") {
+		t.Error("the review prints NaN or Inf")
+	}
+}
+
+// TestJSON checks the documented top-level shape of -json.
+func TestJSON(t *testing.T) {
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), &out, &errs, []string{"-json"}); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for k := range doc {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	want := []string{"activities", "ages", "as_of", "benchmark", "counted", "current", "deals", "diagnosis", "domino", "forecast",
+		"known", "metrics", "period", "pipeline", "reps", "skipped", "skipped_rows", "source", "stage_time", "targets", "team",
+		"unmatched_activities", "velocity", "window"}
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Errorf("top-level keys (-want +got):\n%s", diff)
+	}
+}
+
+// TestMaven reviews the Maven CRM export (one row per deal) with the
+// mapping the README gives, and checks each agent's win rate and average
+// won value against a derivation with encoding/csv.
+func TestMaven(t *testing.T) {
+	const path = "../../../shared/data/maven-crm/sales_pipeline.csv"
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Skipf("Maven CRM data absent: %v", err)
+	}
+	defer fh.Close()
+	recs, err := csv.NewReader(fh).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type agent struct {
+		won, lost int64
+		sum       decimal.Decimal
+	}
+	agents := map[string]*agent{}
+	for _, r := range recs[1:] {
+		a := agents[r[1]]
+		if a == nil {
+			a = &agent{}
+			agents[r[1]] = a
+		}
+		switch r[4] {
+		case "Won":
+			a.won++
+			a.sum = a.sum.Add(decimal.RequireFromString(r[7]))
+		case "Lost":
+			a.lost++
+		}
+	}
+	rv := runReview(t, mavenArgs(path)...)
+	if len(rv.Reps) != len(agents) {
+		t.Errorf("%d agents, want %d", len(rv.Reps), len(agents))
+	}
+	for _, s := range rv.Reps {
+		a := agents[s.Rep]
+		if a == nil {
+			t.Errorf("unknown agent %q", s.Rep)
+			continue
+		}
+		if s.WinRate.K != a.won || s.WinRate.N != a.won+a.lost {
+			t.Errorf("%s win rate %v, want %d of %d", s.Rep, s.WinRate, a.won, a.won+a.lost)
+		}
+		if want := a.sum.Div(decimal.NewFromInt(a.won)); a.won > 0 && !s.AvgWon.Decimal.Sub(want).Abs().LessThan(decimal.New(1, -9)) {
+			t.Errorf("%s avg won %s, want %s", s.Rep, s.AvgWon.Decimal, want)
 		}
 	}
 }
 
-// TestReviewSample runs the review on the embedded sample and checks its
-// deal counts against a second count taken from the CSV text: distinct
-// deal ids, and the ids with a Closed Won or Closed Lost row.
-func TestReviewSample(t *testing.T) {
-	var out strings.Builder
-	if err := review(context.Background(), &out, strings.NewReader(sample), "sample"); err != nil {
+// mavenArgs is the README's command for the Maven export.
+func mavenArgs(path string) []string {
+	return []string{"-in", path, "-format", "snapshot", "-stages", "Prospecting,Engaging,Won",
+		"-id", "opportunity_id", "-owner", "sales_agent", "-stage", "deal_stage",
+		"-stage-dates", "Engaging=engage_date", "-closed", "close_date", "-amount", "close_value"}
+}
+
+// TestOwnerFunnel runs -report owner-funnel on the bench's hand-made file
+// and compares it with the hand-computed answer beside it.
+func TestOwnerFunnel(t *testing.T) {
+	const dir = "../../../shared/bench/testdata/"
+	want, err := os.ReadFile(dir + "tiny.expected.csv")
+	if err != nil {
+		t.Skipf("bench data absent: %v", err)
+	}
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), &out, &errs, []string{"-in", dir + "tiny.csv", "-scattered", "-report", "owner-funnel", "-o", "csv"}); err != nil {
 		t.Fatal(err)
 	}
-	ids, won, lost := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	sc := bufio.NewScanner(strings.NewReader(sample))
-	sc.Scan() // header
-	for sc.Scan() {
-		f := strings.Split(sc.Text(), ",")
-		ids[f[0]] = true
-		switch f[4] {
-		case "Closed Won":
-			won[f[0]] = true
-		case "Closed Lost":
-			lost[f[0]] = true
-		}
-	}
-	line := fmt.Sprintf("%d deals: %d won, %d lost, %d open", len(ids), len(won), len(lost), len(ids)-len(won)-len(lost))
-	if !strings.Contains(out.String(), line) {
-		t.Errorf("review output lacks %q; output:\n%s", line, out.String())
+	if err := sameTable(string(want), out.String()); err != nil {
+		t.Error(err)
 	}
 }
+
+// sameTable compares two CSV tables: same lines and text fields, numbers
+// within 1e-9 relative, as the bench's check.sh does.
+func sameTable(want, got string) error {
+	wl, gl := strings.Split(strings.TrimSpace(want), "\n"), strings.Split(strings.TrimSpace(got), "\n")
+	if len(wl) != len(gl) {
+		return errorf("%d lines, want %d", len(gl), len(wl))
+	}
+	for i := range wl {
+		wf, gf := strings.Split(wl[i], ","), strings.Split(gl[i], ",")
+		if len(wf) != len(gf) {
+			return errorf("line %d: %q, want %q", i+1, gl[i], wl[i])
+		}
+		for j := range wf {
+			if wf[j] == gf[j] {
+				continue
+			}
+			x, err1 := strconv.ParseFloat(wf[j], 64)
+			y, err2 := strconv.ParseFloat(gf[j], 64)
+			if err1 != nil || err2 != nil || math.Abs(x-y) > 1e-9*math.Max(math.Abs(x), math.Abs(y)) {
+				return errorf("line %d field %d: %q, want %q", i+1, j+1, gf[j], wf[j])
+			}
+		}
+	}
+	return nil
+}
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

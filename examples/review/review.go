@@ -1,0 +1,587 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/funnelmath/funnelmath/domino"
+	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/funnel/pipeline"
+	"github.com/funnelmath/funnelmath/ratios"
+	"github.com/funnelmath/funnelmath/ratios/target"
+	"github.com/funnelmath/funnelmath/velocity"
+	"github.com/shopspring/decimal"
+)
+
+// Review is the whole review, the document -json prints. Each section is a
+// result of the module's packages, as it returns it; a section that the
+// data cannot support is null, with the reason in Skipped.
+type Review struct {
+	Source string `json:"source"`
+	// AsOf is the review date: deals are seen as they stood then
+	// (funnel.Deal.AsOf).
+	AsOf time.Time `json:"as_of"`
+	// Period is the reviewed period, the last full one before AsOf;
+	// Current is the one that holds AsOf (the dashboard's movement, the
+	// forecast and the activity targets are for it); Window is the span
+	// of starts of the deals in the funnel and the benchmarks.
+	Period  Span `json:"period"`
+	Current Span `json:"current"`
+	Window  Span `json:"window"`
+	// Deals counts the deals read, those known at AsOf and those in the
+	// window (Counted); Skipped are the rows or deals skipped in lenient
+	// mode and Unmatched the activities that matched no deal.
+	Deals       int  `json:"deals"`
+	Known       int  `json:"known"`
+	Counted     int  `json:"counted"`
+	SkippedRows int  `json:"skipped_rows"`
+	Unmatched   int  `json:"unmatched_activities"`
+	Activities  bool `json:"activities"`
+
+	// Team is the team funnel (95% Wilson intervals), from the Tally's
+	// total over the window's deals.
+	Team funnel.Table `json:"team"`
+	// StageTime is the time spent in each stage on the visits that ended,
+	// one per stage but the last.
+	StageTime []funnel.Summary `json:"stage_time"`
+	// Reps are each rep's outcomes over the window's deals: counts, win
+	// rate with its 95% interval, average won amount and cycle.
+	Reps []RepSummary `json:"reps"`
+	// Benchmark is every rep against the role model at every step
+	// (ratios.Benchmark, shrunk rule).
+	Benchmark *ratios.Report `json:"benchmark"`
+	// Velocity is the four levers per rep over the reviewed period, with
+	// each rep's gap to the average rep decomposed.
+	Velocity *VelocitySection `json:"velocity"`
+	// Pipeline is the 1:1 dashboard per rep as of AsOf.
+	Pipeline []RepPipeline `json:"pipeline"`
+	// Metrics are the micro metrics per rep (null without an activity
+	// log) and Diagnosis the four-area diagnosis of the rep furthest below
+	// the team.
+	Metrics   *ratios.MetricsReport `json:"metrics"`
+	Diagnosis *ratios.Diagnosis     `json:"diagnosis"`
+	// Domino is the team's chain of levers: the tornado, ten per cent on
+	// every lever, and the uniform gain for the growth target.
+	Domino *DominoSection `json:"domino"`
+	// Targets are the activity targets per rep for the current period's
+	// quota, and Forecast the quota forecast for it.
+	Targets  []RepTarget              `json:"targets"`
+	Forecast *velocity.ForecastResult `json:"forecast"`
+	// Ages are the ages of the open deals at AsOf, by stage, for the
+	// pipeline chart.
+	Ages []StageAges `json:"ages"`
+
+	Skipped []Skip `json:"skipped"`
+}
+
+// RepSummary is one rep's outcomes.
+type RepSummary struct {
+	Rep   string `json:"rep"`
+	Deals int64  `json:"deals"`
+	Won   int64  `json:"won"`
+	Lost  int64  `json:"lost"`
+	Open  int64  `json:"open"`
+	// WinRate is won of closed deals, WinCI its 95% Wilson interval.
+	WinRate funnel.Rate      `json:"win_rate"`
+	WinCI   *funnel.Interval `json:"win_ci"`
+	// AvgWon is the mean amount of the won deals with one.
+	AvgWon decimal.NullDecimal `json:"avg_won"`
+	// Cycle are the start-to-close times of the won deals.
+	Cycle funnel.Summary `json:"won_cycle"`
+}
+
+// Span is a half-open span of time [From, To) with its label.
+type Span struct {
+	Label string    `json:"label"`
+	From  time.Time `json:"from"`
+	To    time.Time `json:"to"`
+}
+
+// Skip names a section left out and why.
+type Skip struct {
+	Section string `json:"section"`
+	Reason  string `json:"reason"`
+}
+
+// VelocitySection holds the levers measured over the reviewed period.
+type VelocitySection struct {
+	Report velocity.Report `json:"report"`
+	// Average is the average rep: the team's levers with its
+	// opportunities divided among the reps.
+	Average *velocity.Levers `json:"average"`
+	Reps    []RepVelocity    `json:"reps"`
+}
+
+// RepVelocity is one rep's levers, velocity and gap to the average rep.
+type RepVelocity struct {
+	Rep      string              `json:"rep"`
+	Measured velocity.Measured   `json:"measured"`
+	Levers   *velocity.Levers    `json:"levers"`
+	Velocity decimal.NullDecimal `json:"velocity_per_day"`
+	// Gap is the decomposition of the rep's velocity against the average
+	// rep's (From the average, To the rep); Best the lever worth most.
+	Gap  *velocity.Decomposition `json:"gap"`
+	Best *velocity.GapRanking    `json:"best"`
+	// Reason says why the levers are missing, when they are.
+	Reason string `json:"reason,omitempty"`
+}
+
+// RepPipeline is one rep's 1:1 dashboard as of the review date: the open
+// pipeline's health and what moved in the current period so far.
+type RepPipeline struct {
+	Rep    string                `json:"rep"`
+	Health pipeline.HealthReport `json:"health"`
+	Moved  pipeline.Movement     `json:"moved"`
+	Ages   funnel.Summary        `json:"age"`
+	Engage funnel.Ratio          `json:"touches_per_open"`
+}
+
+// StageAges are the ages in days of the open deals at one stage.
+type StageAges struct {
+	Stage string    `json:"stage"`
+	Days  []float64 `json:"days"`
+}
+
+// DominoSection is the team's chain of levers and what moves it.
+type DominoSection struct {
+	Chain   domino.Chain   `json:"chain"`
+	Tornado domino.Tornado `json:"tornado"`
+	// Ranking is the team's levers ranked by the revenue from matching
+	// the role model's rate at each step (null without a benchmark).
+	Ranking *domino.Ranking `json:"ranking"`
+	// TenPercent is every lever ten per cent better at once.
+	TenPercent domino.Outcome `json:"ten_percent"`
+	// Target is the uniform gain on every lever for the growth target.
+	Target domino.Target `json:"target"`
+}
+
+// RepTarget is one rep's activity target for the current period's quota.
+type RepTarget struct {
+	Rep           string               `json:"rep"`
+	Quota         decimal.Decimal      `json:"quota"`
+	Triangulation target.Triangulation `json:"triangulation"`
+}
+
+// periods returns the reviewed period (the last full one before asOf) and
+// the current one (holding asOf).
+func periods(p funnel.Period, asOf time.Time) (reviewed, current Span) {
+	cs := p.Start(asOf)
+	current = Span{Label: p.Label(cs), From: cs, To: p.End(cs)}
+	rs := p.Start(cs.Add(-time.Nanosecond))
+	reviewed = Span{Label: p.Label(rs), From: rs, To: cs}
+	return reviewed, current
+}
+
+// lastDate is the latest time in the deals: an event, a close or a touch.
+func lastDate(deals []funnel.Deal) time.Time {
+	var last time.Time
+	later := func(t time.Time) {
+		if t.After(last) {
+			last = t
+		}
+	}
+	for _, d := range deals {
+		for _, e := range d.Events {
+			later(e.At)
+		}
+		later(d.Closed)
+		later(d.Created)
+		for _, a := range d.Activities {
+			later(a.At)
+		}
+	}
+	return last
+}
+
+// build computes every section of the review from the input.
+func build(ctx context.Context, cfg config, in input) (Review, error) {
+	f := in.Funnel
+	rv := Review{Source: in.Source, Deals: len(in.Deals), SkippedRows: in.Skipped, Unmatched: in.Unmatched, Activities: in.Activities}
+	skip := func(section string, err error) {
+		rv.Skipped = append(rv.Skipped, Skip{Section: section, Reason: err.Error()})
+	}
+	var per funnel.Period
+	if err := per.UnmarshalText([]byte(cfg.period)); err != nil {
+		return rv, fmt.Errorf("-period: %w", err)
+	}
+	if cfg.asOf != "" {
+		t, err := time.Parse(time.DateOnly, cfg.asOf)
+		if err != nil {
+			return rv, fmt.Errorf("-as-of %q: want YYYY-MM-DD", cfg.asOf)
+		}
+		rv.AsOf = t.Add(24*time.Hour - time.Second) // the end of that day
+	} else {
+		rv.AsOf = lastDate(in.Deals)
+		if rv.AsOf.IsZero() {
+			return rv, fmt.Errorf("%s: no dates in the data: give -as-of", in.Source)
+		}
+	}
+	rv.Period, rv.Current = periods(per, rv.AsOf)
+	rv.Window = Span{Label: "all history", To: rv.Period.To}
+	if cfg.lookback > 0 {
+		from := rv.Period.From
+		for range cfg.lookback - 1 {
+			from = per.Start(from.Add(-time.Nanosecond))
+		}
+		rv.Window = Span{Label: fmt.Sprintf("%s to %s", per.Label(from), rv.Period.Label), From: from, To: rv.Period.To}
+	}
+
+	// The deals as they stood at the review date, and those in the window.
+	var known, window []funnel.Deal
+	for _, d := range in.Deals {
+		k, ok := d.AsOf(rv.AsOf)
+		if !ok {
+			continue
+		}
+		known = append(known, k)
+		s := k.Start()
+		if cfg.lookback == 0 || !s.IsZero() && !s.Before(rv.Window.From) && s.Before(rv.Window.To) {
+			window = append(window, k)
+		}
+	}
+	rv.Known, rv.Counted = len(known), len(window)
+	if len(window) == 0 {
+		return rv, fmt.Errorf("%s: no deal started in %s: %w", in.Source, rv.Window.Label, funnel.ErrNoData)
+	}
+
+	byOwner := funnel.NewTally(f, funnel.AttrOwner)
+	if err := byOwner.AddAll(funnel.Stream(window)); err != nil {
+		return rv, err
+	}
+	reps := byOwner.Groups()
+	total, err := byOwner.Total()
+	if err != nil {
+		return rv, err
+	}
+	if rv.Team, err = funnel.NewTable(f, total, &funnel.TableOptions{Confidence: 0.95}); err != nil {
+		return rv, err
+	}
+	for k := range f.Last() {
+		rv.StageTime = append(rv.StageTime, total.StageTime[k].Summary())
+	}
+	for _, g := range reps {
+		s := RepSummary{Rep: g.Key[0], Deals: g.Deals, Won: g.Won, Lost: g.Lost, Open: g.Open, WinRate: g.WinRate(), AvgWon: g.AvgWon(), Cycle: g.WonCycle.Summary()}
+		if iv, err := s.WinRate.Wilson(0.95); err == nil {
+			s.WinCI = &iv
+		}
+		rv.Reps = append(rv.Reps, s)
+	}
+	if b, err := ratios.Benchmark(f, reps, nil); err != nil {
+		skip("benchmark", err)
+	} else {
+		rv.Benchmark = &b
+	}
+	rv.Velocity = velocitySection(f, known, rv.Period, skip)
+
+	// Activity: per deal, per owner and for the team, over the window.
+	var act pipeline.ActivityReport
+	if in.Activities {
+		if act, err = pipeline.Activity(f, window); err != nil {
+			return rv, err
+		}
+	}
+	rv.Pipeline, rv.Ages = pipelineSection(f, known, rv.AsOf, rv.Current, cfg, skip)
+
+	metricsOpts := &ratios.MetricsOptions{Qualified: or(cfg.qualified, stageOr(f, 1)), Opportunity: or(cfg.opportunity, stageOr(f, 2)), InboundSource: cfg.inbound}
+	bySource := funnel.NewTally(f, funnel.AttrOwner, funnel.AttrSource)
+	if err := bySource.AddAll(funnel.Stream(window)); err != nil {
+		return rv, err
+	}
+	metrics, err := ratios.Measure(f, bySource.Groups(), act, metricsOpts)
+	if err != nil {
+		skip("metrics", err)
+	} else if in.Activities {
+		rv.Metrics = &metrics
+	}
+	if err == nil {
+		if rep := furthestBelow(rv.Velocity, rv.Benchmark); rep == "" {
+			skip("diagnosis", fmt.Errorf("no rep is below the team"))
+		} else if d, err := ratios.Diagnose(rep, metrics.Reps, nil); err != nil {
+			skip("diagnosis", err)
+		} else {
+			rv.Diagnosis = &d
+		}
+	}
+	rv.Domino = dominoSection(f, total, rv.Benchmark, cfg.growth, skip)
+	rv.Targets = targetsSection(f, byOwner, act, in, rv.Benchmark, rv.Current, cfg, skip)
+	rv.Forecast = forecastSection(ctx, f, in.Deals, in.Quotas, rv.AsOf, rv.Current, cfg, skip)
+	return rv, ctx.Err()
+}
+
+// stageOr returns the name of stage k, or "" when the funnel is shorter.
+func stageOr(f funnel.Funnel, k int) string {
+	if k < f.Len()-1 {
+		return f.Stage(k)
+	}
+	return ""
+}
+
+// velocitySection measures the levers per rep over the reviewed period and
+// decomposes each rep's gap to the average rep.
+func velocitySection(f funnel.Funnel, known []funnel.Deal, p Span, skip func(string, error)) *VelocitySection {
+	rep, err := velocity.MeasureDeals(f, known, p.From, p.To, velocity.Options{})
+	if err != nil {
+		skip("velocity", err)
+		return nil
+	}
+	s := &VelocitySection{Report: rep}
+	n := 0
+	for _, g := range rep.Groups {
+		if strings.TrimSpace(g.Group[0]) != "" {
+			n++
+		}
+	}
+	team, err := rep.Total.Levers()
+	if err == nil && n > 0 {
+		avg, err := velocity.NewLevers(team.Opportunities/float64(n), team.WinRate, team.ASP, team.Cycle)
+		if err == nil {
+			s.Average = &avg
+		}
+	}
+	if s.Average == nil {
+		skip("velocity gaps", fmt.Errorf("the team's levers over %s are undefined: %v", p.Label, err))
+	}
+	for _, g := range rep.Groups {
+		rv := RepVelocity{Rep: g.Group[0], Measured: g}
+		l, err := g.Levers()
+		if err != nil {
+			rv.Reason = err.Error()
+			s.Reps = append(s.Reps, rv)
+			continue
+		}
+		rv.Levers = &l
+		if v, err := l.Velocity(); err == nil {
+			rv.Velocity = decimal.NewNullDecimal(v)
+		}
+		if s.Average != nil {
+			if d, err := velocity.Decompose(*s.Average, l); err == nil {
+				rv.Gap = &d
+			} else {
+				rv.Reason = err.Error()
+			}
+			if g, err := velocity.Gaps(l, *s.Average, rep.WindowDays); err == nil {
+				rv.Best = &g
+			}
+		}
+		s.Reps = append(s.Reps, rv)
+	}
+	return s
+}
+
+// pipelineSection is the 1:1 dashboard per rep as of the date, and the
+// ages of the open deals by stage.
+func pipelineSection(f funnel.Funnel, known []funnel.Deal, asOf time.Time, cur Span, cfg config, skip func(string, error)) ([]RepPipeline, []StageAges) {
+	th := pipeline.Thresholds{StalledDays: cfg.stalledDays, UntouchedDays: cfg.untouchedDays}
+	byRep := map[string][]funnel.Deal{}
+	var names []string
+	for _, d := range known {
+		if _, ok := byRep[d.Owner]; !ok {
+			names = append(names, d.Owner)
+		}
+		byRep[d.Owner] = append(byRep[d.Owner], d)
+	}
+	slices.Sort(names)
+	var out []RepPipeline
+	ages := make([]StageAges, f.Len()-1)
+	for k := range ages {
+		ages[k].Stage = f.Stage(k)
+	}
+	for _, name := range names {
+		deals := byRep[name]
+		h, err := pipeline.Health(f, deals, asOf, th)
+		if err != nil {
+			skip("pipeline", err)
+			return nil, nil
+		}
+		if h.Pipeline.Deals == 0 {
+			continue
+		}
+		m, err := pipeline.PeriodSummary(f, deals, cur.From, asOf)
+		if err != nil {
+			skip("pipeline", err)
+			return nil, nil
+		}
+		var age funnel.Durations
+		var touches int64
+		for _, d := range h.Deals {
+			_ = age.Add(time.Duration(d.AgeDays * float64(24*time.Hour)))
+			touches += int64(d.Touches)
+			if d.Stage >= 0 && d.Stage < len(ages) {
+				ages[d.Stage].Days = append(ages[d.Stage].Days, d.AgeDays)
+			}
+		}
+		engage, _ := funnel.NewRatio(touches, int64(len(h.Deals)))
+		h.Deals = nil // the per-deal rows stay out of the review
+		out = append(out, RepPipeline{Rep: name, Health: h, Moved: m, Ages: age.Summary(), Engage: engage})
+	}
+	return out, ages
+}
+
+// furthestBelow names the rep furthest below the team: the lowest
+// velocity against the average rep, or else the lowest shrunk win into
+// the last stage.
+func furthestBelow(v *VelocitySection, b *ratios.Report) string {
+	name, worst := "", 0.0
+	if v != nil {
+		for _, r := range v.Reps {
+			if r.Gap != nil && strings.TrimSpace(r.Rep) != "" && r.Gap.LogRatio < worst {
+				name, worst = r.Rep, r.Gap.LogRatio
+			}
+		}
+	}
+	if name != "" || b == nil {
+		return name
+	}
+	low := 2.0
+	for _, r := range b.Reps {
+		last := r.Steps[len(r.Steps)-1]
+		if last.Shrunk.Valid && last.Shrunk.Float64 < low && strings.TrimSpace(r.Name) != "" {
+			name, low = r.Name, last.Shrunk.Float64
+		}
+	}
+	return name
+}
+
+// dominoSection is the team's chain: tornado, ten per cent everywhere and
+// the uniform gain for the growth target.
+func dominoSection(f funnel.Funnel, total funnel.Counts, b *ratios.Report, growth float64, skip func(string, error)) *DominoSection {
+	asp := total.AvgWon()
+	if !asp.Valid {
+		skip("domino", fmt.Errorf("no won deal with an amount: the chain needs an average selling price"))
+		return nil
+	}
+	c, err := domino.ChainOf(f, total, asp.Decimal)
+	if err != nil {
+		skip("domino", err)
+		return nil
+	}
+	s := &DominoSection{Chain: c}
+	if s.Tornado, err = domino.TornadoOf(c, domino.Relative, 0.10); err == nil {
+		if s.TenPercent, err = domino.Uniform(c, nil, 0.10); err == nil {
+			s.Target, err = domino.Inverse(c, nil, growth)
+		}
+	}
+	if err != nil {
+		skip("domino", err)
+		return nil
+	}
+	if b != nil {
+		// The reference: the team's chain with each step at its role
+		// model's rate where there is one.
+		ref := c
+		ref.Stages = slices.Clone(c.Stages)
+		for j, m := range b.RoleModels {
+			if m.Rep >= 0 && j < len(ref.Stages) {
+				ref.Stages[j].Rate = m.Rate.Value()
+			}
+		}
+		if r, err := domino.RankLevers(c, ref, nil); err != nil {
+			skip("domino ranking", err)
+		} else {
+			s.Ranking = &r
+		}
+	}
+	return s
+}
+
+// targetsSection triangulates each rep's touches target for the current
+// period's quota from the rep's, the team's and the role models' measures.
+func targetsSection(f funnel.Funnel, byOwner *funnel.Tally, act pipeline.ActivityReport, in input, b *ratios.Report, cur Span, cfg config, skip func(string, error)) []RepTarget {
+	if !in.Activities {
+		skip("targets", fmt.Errorf("activity targets need an activity log (-activities)"))
+		return nil
+	}
+	if len(in.Quotas) == 0 {
+		skip("targets", fmt.Errorf("no quota: give -quota or -quotas"))
+		return nil
+	}
+	acts := map[string]target.Activity{}
+	for _, o := range act.Owners {
+		acts[o.Owner] = target.ActivityOf(o)
+	}
+	teamCounts, err := byOwner.Total()
+	if err != nil {
+		skip("targets", err)
+		return nil
+	}
+	team, err := target.Measure(teamCounts, target.ActivityOf(act.Team))
+	if err != nil {
+		skip("targets", err)
+		return nil
+	}
+	// The best performers: the role models of the benchmark, together.
+	best := team
+	if b != nil {
+		var cs []funnel.Counts
+		var a target.Activity
+		seen := map[string]bool{}
+		for _, m := range b.RoleModels {
+			if m.Rep < 0 || seen[m.Name] {
+				continue
+			}
+			seen[m.Name] = true
+			c, _ := byOwner.Group(m.Name)
+			cs = append(cs, c)
+			o := acts[m.Name]
+			a.PerWon.Num += o.PerWon.Num
+			a.PerWon.Den += o.PerWon.Den
+			a.PerLost.Num += o.PerLost.Num
+			a.PerLost.Den += o.PerLost.Den
+			a.Total += o.Total
+		}
+		if len(cs) > 0 {
+			sum, err := funnel.Sum(f, cs)
+			if err == nil {
+				if m, err := target.Measure(sum, a); err == nil {
+					best = m
+				}
+			}
+		}
+	}
+	weeks := cur.To.Sub(cur.From).Hours() / (24 * 7)
+	var out []RepTarget
+	for _, c := range byOwner.Groups() {
+		name := c.Key[0]
+		q, ok := in.Quotas[name]
+		if !ok {
+			continue
+		}
+		own, err := target.Measure(c, acts[name])
+		if err != nil {
+			skip("targets "+name, err)
+			continue
+		}
+		ti := target.FromMeasured(q, weeks, own, team, best)
+		ti.Activity, ti.Aggressiveness = "touches", cfg.aggressiveness
+		tr, err := target.Triangulate(ti)
+		if err != nil {
+			skip("targets "+name, err)
+			continue
+		}
+		out = append(out, RepTarget{Rep: name, Quota: q, Triangulation: tr})
+	}
+	return out
+}
+
+// forecastSection draws each rep's bookings in the current period.
+func forecastSection(ctx context.Context, f funnel.Funnel, deals []funnel.Deal, quotas map[string]decimal.Decimal, asOf time.Time, cur Span, cfg config, skip func(string, error)) *velocity.ForecastResult {
+	if len(quotas) == 0 {
+		skip("forecast", fmt.Errorf("no quota: give -quota or -quotas"))
+		return nil
+	}
+	in, err := velocity.BuildForecast(f, funnel.Stream(deals), velocity.QuotaPeriod{Start: cur.From, End: cur.To, AsOf: asOf}, quotas, velocity.BuildOptions{})
+	if err != nil {
+		skip("forecast", err)
+		return nil
+	}
+	in.Draws, in.Seed = cfg.draws, cfg.seed
+	res, err := velocity.Forecast(ctx, in)
+	if err != nil {
+		skip("forecast", err)
+		return nil
+	}
+	return &res
+}
