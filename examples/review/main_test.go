@@ -608,3 +608,52 @@ func sameTable(want, got string) error {
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// TestPresets reviews a small Salesforce OpportunityHistory export and a
+// small HubSpot deals export through -preset, as the README shows: each
+// rep's won, lost and open deals are counted by hand from the rows.
+func TestPresets(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// 006A (ann) Prospecting 3/1, Qualification 3/11, won 4/1; 006B (bob)
+	// Prospecting 3/5, lost 3/20; 006C (bob) Prospecting 3/6, open.
+	sf := write("sf.csv", "OpportunityId,StageName,Amount,CloseDate,CreatedDate,IsDeleted,Opportunity Owner\n"+
+		"006A,Prospecting,10000.00,2024-04-30,2024-03-01T09:00:00.000+0000,false,ann\n"+
+		"006B,Prospecting,5000.00,2024-05-31,2024-03-05T10:00:00.000+0000,false,bob\n"+
+		"006C,Prospecting,7000.00,2024-05-31,2024-03-06T10:00:00.000+0000,false,bob\n"+
+		"006A,Qualification,10000.00,2024-04-30,2024-03-11T09:00:00.000+0000,false,ann\n"+
+		"006B,Closed Lost,5000.00,2024-03-20,2024-03-20T10:00:00.000+0000,false,bob\n"+
+		"006A,Closed Won,10000.00,2024-04-01,2024-04-01T09:00:00.000+0000,false,ann\n")
+	// H1 (ann) created 3/1, won 3/15; H2 (bob) created 3/2, open.
+	hs := write("hs.csv", "Record ID,Deal owner,Amount,Create Date,Close Date,Deal Stage,"+
+		`"Date entered ""Appointment Scheduled (Sales Pipeline)""","Date entered ""Closed Won (Sales Pipeline)"""`+"\n"+
+		"H1,ann,900,2024-03-01 10:00,2024-03-15,Closed Won,2024-03-01 10:00,2024-03-15 12:00\n"+
+		"H2,bob,400,2024-03-02 10:00,2024-04-30,Appointment Scheduled,2024-03-02 10:00,\n")
+	cases := []struct {
+		name string
+		args []string
+		want []RepSummary
+	}{{
+		name: "salesforce",
+		args: []string{"-in", sf, "-preset", "salesforce", "-owner", "Opportunity Owner", "-stages", "Prospecting,Qualification,Closed Won"},
+		want: []RepSummary{{Rep: "ann", Deals: 1, Won: 1, WinRate: rate(1, 1)}, {Rep: "bob", Deals: 2, Lost: 1, Open: 1, WinRate: rate(0, 1)}},
+	}, {
+		name: "hubspot",
+		args: []string{"-in", hs, "-preset", "hubspot", "-stages", "Appointment Scheduled,Closed Won"},
+		want: []RepSummary{{Rep: "ann", Deals: 1, Won: 1, WinRate: rate(1, 1)}, {Rep: "bob", Deals: 1, Open: 1, WinRate: rate(0, 0)}},
+	}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rv := runReview(t, c.args...)
+			if diff := cmp.Diff(c.want, rv.Reps, cmpopts.IgnoreFields(RepSummary{}, "WinCI", "Cycle", "AvgWon")); diff != "" {
+				t.Errorf("reps (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
