@@ -138,4 +138,13 @@
 //
 // Functions hold no state and never modify their inputs; they are safe
 // for concurrent use.
+//
+// # Examples
+//
+// Runnable examples with their output (go doc -all, or the package page):
+// the package example (recruitingChain), Apply, Inverse, Drivers,
+// DriversOf, Simulate, Simulate (statedPrior), TornadoOf, Fit, RankLevers.
+// Worked cases as programs: examples/recruiting (a recruiter's chain and
+// the year-two plan), examples/review (the team's tornado and growth
+// target).
 package domino

@@ -161,4 +161,16 @@
 // calling code controls panics, and the function's documentation says so:
 // [MustNew] with stage names fixed in the program, [Funnel.Stage] with an
 // index out of range.
+//
+// # Examples
+//
+// Runnable examples with their output (go doc -all, or the package page):
+// the package example, NewTable, NewTable (benchmark), Rate.Wilson,
+// Rate.Jeffreys, Shrink, Funnel.Reverse, Table.Rates, DaysPerResolution,
+// DaysOpen, ReferralVolume, ChiSquareTest, FisherExact, Rate.Test,
+// CompareRates, BenjaminiHochberg, PBelow, ShrinkWith, ShrinkWith
+// (estimators), Tally, Tally.Merge, Durations, CohortTally, Compare.
+// Worked cases as programs: examples/quickstart (the funnel table and the
+// reverse funnel), examples/review (the team funnel of a CRM export),
+// examples/jobsearch (a job search as a funnel).
 package funnel

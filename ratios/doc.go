@@ -150,4 +150,12 @@
 //
 // Functions hold no state and never modify their inputs; they are safe
 // for concurrent use.
+//
+// # Examples
+//
+// Runnable examples with their output (go doc -all, or the package page):
+// Benchmark, Benchmark (levers), Benchmark (signal), Movers, Standardize,
+// Diagnose, Measure. Worked cases as programs: examples/review (reps
+// against the role models, the diagnosis), examples/aeteam (a four-area
+// diagnosis).
 package ratios

@@ -99,4 +99,12 @@
 // and never modifies its inputs. [Forecast] takes a context and stops when
 // it is cancelled; with the same seed it gives the same answer, whatever
 // the number of workers.
+//
+// # Examples
+//
+// Runnable examples with their output (go doc -all, or the package page):
+// Levers.Velocity, Solve, MakeUp, Decompose, Sensitivities, Gaps, Little,
+// MeasureDeals, Measure, BuildForecast, Forecast. Worked cases as
+// programs: examples/aeteam (the four levers, making up a fall in win
+// rate), examples/review (levers per rep and the quota forecast).
 package velocity

@@ -67,4 +67,12 @@
 //
 // The inputs are never modified: a reader only reads its io.Reader, and
 // [Attach] returns copies.
+//
+// # Examples
+//
+// Runnable examples with their output (go doc -all, or the package page):
+// Long, Long (lenient), Wide, Snapshot, Attach, ParseAmount, Dates.Parse,
+// SalesforceHistory, HubSpotDeals, ActivityLog. Worked cases as programs:
+// examples/review (every reader through its -format, -preset and column
+// flags).
 package crm

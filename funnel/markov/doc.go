@@ -92,4 +92,12 @@
 // them, then [Transitions.Solve] once. Functions never modify their inputs
 // and are safe for concurrent use; a Transitions is not safe for
 // concurrent Add.
+//
+// # Examples
+//
+// Runnable examples with their output (go doc -all, or the package page):
+// Build, Transitions.Merge, Transitions.Solve (unresolved), Build
+// (noPathToWon), Build (stays), Matrix.Solve, Transitions.UnmarshalJSON.
+// Worked cases as programs: examples/review reads the same kind of deals;
+// a chain's P(won) from each stage can feed velocity.BuildForecast.
 package markov

@@ -83,4 +83,12 @@
 //
 // Functions hold no state and never modify their inputs; they are safe
 // for concurrent use.
+//
+// # Examples
+//
+// Runnable examples with their output (go doc -all, or the package page):
+// Health, Waterfall, Waterfall (priorState), Activity, LiveByDay,
+// AttributeEffect, PeriodSummary, WaterfallOptions.UnmarshalJSON. Worked
+// cases as programs: examples/review (the 1:1 pipeline dashboard),
+// examples/jobsearch (warm vs cold by AttributeEffect).
 package pipeline

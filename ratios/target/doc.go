@@ -107,4 +107,11 @@
 //
 // Functions hold no state and never modify their inputs; they are safe
 // for concurrent use.
+//
+// # Examples
+//
+// Runnable examples with their output (go doc -all, or the package page):
+// NewPlan, Check, Triangulate, ReverseThree. Worked cases as programs:
+// examples/aeteam (a triangulated meetings target and a performance plan),
+// examples/review (touch targets per rep).
 package target
