@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image/png"
 	"io"
 	"math"
 	"os"
@@ -655,5 +656,44 @@ func TestPresets(t *testing.T) {
 				t.Errorf("reps (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestCharts writes the charts with -svg and -png and checks that each
+// exists, that every SVG names what it shows, and that every PNG decodes.
+func TestCharts(t *testing.T) {
+	dir := t.TempDir()
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), &out, &errs, []string{"-svg", dir, "-png", dir}); err != nil {
+		t.Fatal(err)
+	}
+	rv := runReview(t)
+	labels := map[string][]string{
+		"funnel":   {rv.Team.Stages[0].Stage, strconv.FormatInt(rv.Team.Stages[1].Reached, 10)},
+		"heatmap":  {rv.Benchmark.Reps[0].Name, rv.Benchmark.RoleModels[0].Stage},
+		"tornado":  {rv.Domino.Points[0].Name},
+		"forecast": {rv.Forecast.Reps[0].Rep, "quota"},
+		"ages":     {rv.Ages[0].Stage},
+	}
+	for name, want := range labels {
+		svg, err := os.ReadFile(filepath.Join(dir, name+".svg"))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, w := range want {
+			if !bytes.Contains(svg, []byte(w)) {
+				t.Errorf("%s.svg lacks %q", name, w)
+			}
+		}
+		fh, err := os.Open(filepath.Join(dir, name+".png"))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if _, err := png.Decode(fh); err != nil {
+			t.Errorf("%s.png: %v", name, err)
+		}
+		fh.Close()
 	}
 }

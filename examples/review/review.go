@@ -149,6 +149,11 @@ type StageAges struct {
 type DominoSection struct {
 	Chain   domino.Chain   `json:"chain"`
 	Tornado domino.Tornado `json:"tornado"`
+	// Points is the tornado of the stage rates alone moved ±5 points:
+	// unlike a relative step, which moves every lever of a chain alike,
+	// it shows where a point of conversion is worth most (the lowest
+	// rates).
+	Points []domino.Bar `json:"points"`
 	// Ranking is the team's levers ranked by the revenue from matching
 	// the role model's rate at each step (null without a benchmark).
 	Ranking *domino.Ranking `json:"ranking"`
@@ -459,7 +464,16 @@ func dominoSection(f funnel.Funnel, total funnel.Counts, b *ratios.Report, growt
 		return nil
 	}
 	s := &DominoSection{Chain: c}
-	if s.Tornado, err = domino.TornadoOf(c, domino.Relative, 0.10); err == nil {
+	var pts domino.Tornado
+	if pts, err = domino.TornadoOf(c, domino.Points, 0.05); err == nil {
+		for _, b := range pts.Bars {
+			if b.Kind == domino.Rate {
+				s.Points = append(s.Points, b)
+			}
+		}
+		s.Tornado, err = domino.TornadoOf(c, domino.Relative, 0.10)
+	}
+	if err == nil {
 		if s.TenPercent, err = domino.Uniform(c, nil, 0.10); err == nil {
 			s.Target, err = domino.Inverse(c, nil, growth)
 		}

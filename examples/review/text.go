@@ -412,8 +412,12 @@ func (p *printer) domino(d *DominoSection) {
 		}
 		p.f("  %-22s %12s .. %12s  swing %12s%s\n", short(b.Name, 22), money(b.Down), money(b.Up), money(b.Swing), capped)
 	}
-	p.f("In a chain each lever moves revenue in proportion (elasticity 1), so ±10%% on any one is ±10%% on revenue;\n")
-	p.f("what differs is how far each can move. Against the role models' rates:\n")
+	p.f("In a chain each lever moves revenue in proportion (elasticity 1), so ±10%% on any one is ±10%% on revenue.\n")
+	p.f("A point of conversion is worth most where the rate is lowest; each stage rate alone ±5 points:\n")
+	for _, b := range d.Points {
+		p.f("  %-22s %12s .. %12s  swing %12s\n", short(b.Name, 22), money(b.Down), money(b.Up), money(b.Swing))
+	}
+	p.f("What differs is how far each can move. Against the role models' rates:\n")
 	if d.Ranking != nil {
 		for _, g := range d.Ranking.ByRevenue {
 			p.f("  %-22s %6.1f%% -> %5.1f%%  %+13s\n", short(g.Name, 22), 100*g.From, 100*g.To, signed(g.Change))
