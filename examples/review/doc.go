@@ -7,7 +7,7 @@
 //	go run ./examples/review -h              # every flag, with examples
 //
 // With no flags it reviews the embedded sample (sample/: ten reps and one
-// who left, SMB and Enterprise, inbound and outbound, some 560 deals with
+// who left, SMB and Enterprise, inbound and outbound, some 840 deals with
 // their stage histories, an activity log, inherited deals and quarterly
 // quotas). With -in it reads a CRM export: -format long (a row per stage
 // entry), wide (a date column per stage) or snapshot (a row per deal),

@@ -67,7 +67,7 @@ type config struct {
 	scattered, lenient                        bool
 	activities, quotas, quota                 string
 	asOf, period                              string
-	lookback                                  int
+	lookback, leverPeriods                    int
 	growth, aggressiveness                    float64
 	stalledDays, untouchedDays                int
 	qualified, opportunity, inbound           string
@@ -149,6 +149,7 @@ func parseFlags(stderr io.Writer, args []string) (config, error) {
 	fs.StringVar(&c.asOf, "as-of", "", "the review `date` (YYYY-MM-DD; default the data's last date); deals are seen as they stood then")
 	fs.StringVar(&c.period, "period", "quarter", "the review `period`: quarter, month or week; the review covers the last full one before -as-of")
 	fs.IntVar(&c.lookback, "lookback", 0, "funnel and benchmarks over the deals started in the last `n` periods up to the reviewed one's end; 0 means all history")
+	fs.IntVar(&c.leverPeriods, "levers-periods", 4, "measure the four levers over the last `n` periods up to the reviewed one's end (a quarter's few wins per rep make noisy levers)")
 	fs.Float64Var(&c.growth, "growth", 0.20, "revenue `growth` for the domino target (0.20 is +20%)")
 	fs.Float64Var(&c.aggressiveness, "aggressiveness", 0.5, "where activity targets sit in their range, from 0 (lowest) to 1 (highest)")
 	fs.IntVar(&c.stalledDays, "stalled", 30, "`days` in a stage after which an open deal is stalled")
@@ -195,6 +196,9 @@ func parseFlags(stderr io.Writer, args []string) (config, error) {
 	}
 	if c.lookback < 0 {
 		return c, fmt.Errorf("-lookback %d: want 0 or more periods", c.lookback)
+	}
+	if c.leverPeriods < 1 {
+		return c, fmt.Errorf("-levers-periods %d: want 1 or more periods", c.leverPeriods)
 	}
 	if !(c.aggressiveness >= 0 && c.aggressiveness <= 1) {
 		return c, fmt.Errorf("-aggressiveness %v: want a number from 0 to 1", c.aggressiveness)

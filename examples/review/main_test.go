@@ -137,7 +137,7 @@ func TestFlags(t *testing.T) {
 	// Every flag appears in the usage, and the usage shows examples.
 	for _, name := range []string{"in", "format", "preset", "stages", "lost", "alias", "id", "stage", "at", "owner", "segment",
 		"source", "account", "amount", "expected-close", "assigned", "created", "closed", "status", "stage-dates", "lost-at",
-		"is-lost", "deleted", "comma", "scattered", "lenient", "activities", "quotas", "quota", "as-of", "period", "lookback",
+		"is-lost", "deleted", "comma", "scattered", "lenient", "activities", "quotas", "quota", "as-of", "period", "lookback", "levers-periods",
 		"growth", "aggressiveness", "stalled", "untouched", "qualified", "opportunity", "inbound", "draws", "seed", "json",
 		"svg", "png", "report", "o"} {
 		if !strings.Contains(usage, "\n  -"+name+" ") && !strings.Contains(usage, "\n  -"+name+"\n") {
@@ -363,11 +363,14 @@ func TestSample(t *testing.T) {
 		}
 	}
 
-	// 3. Levers: each rep's bookings in the reviewed period are the
-	// amounts of the deals won in it.
+	// 3. Levers: each rep's bookings over the trailing four quarters are
+	// the amounts of the deals won in them.
+	if !rv.Trailing.From.Equal(rv.Period.From.AddDate(0, -9, 0)) || !rv.Trailing.To.Equal(rv.Period.To) {
+		t.Errorf("levers over %+v, want the four quarters up to %s", rv.Trailing, rv.Period.To)
+	}
 	book := map[string]decimal.Decimal{}
 	for _, d := range deals {
-		if d.won && !d.closed.Before(rv.Period.From) && d.closed.Before(rv.Period.To) && d.amount.Valid {
+		if d.won && !d.closed.Before(rv.Trailing.From) && d.closed.Before(rv.Trailing.To) && d.amount.Valid {
 			book[d.owner] = book[d.owner].Add(d.amount.Decimal)
 		}
 	}
@@ -499,7 +502,7 @@ func TestJSON(t *testing.T) {
 	}
 	slices.Sort(keys)
 	want := []string{"activities", "ages", "as_of", "benchmark", "counted", "current", "deals", "diagnosis", "domino", "forecast",
-		"known", "metrics", "period", "pipeline", "reps", "skipped", "skipped_rows", "source", "stage_time", "targets", "team",
+		"known", "metrics", "period", "pipeline", "reps", "skipped", "skipped_rows", "source", "stage_time", "targets", "team", "trailing",
 		"unmatched_activities", "velocity", "window"}
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("top-level keys (-want +got):\n%s", diff)

@@ -31,6 +31,9 @@ type Review struct {
 	Period  Span `json:"period"`
 	Current Span `json:"current"`
 	Window  Span `json:"window"`
+	// Trailing is the span the levers are measured over: the last
+	// -levers-periods periods up to the reviewed one's end.
+	Trailing Span `json:"trailing"`
 	// Deals counts the deals read, those known at AsOf and those in the
 	// window (Counted); Skipped are the rows or deals skipped in lenient
 	// mode and Unmatched the activities that matched no deal.
@@ -109,20 +112,34 @@ type Skip struct {
 // VelocitySection holds the levers measured over the reviewed period.
 type VelocitySection struct {
 	Report velocity.Report `json:"report"`
-	// Average is the average rep: the team's levers with its
-	// opportunities divided among the reps.
-	Average *velocity.Levers `json:"average"`
-	Reps    []RepVelocity    `json:"reps"`
+	// Segments are the levers per segment, and Average the average rep
+	// of each: the segment's levers with its opportunities divided among
+	// the reps whose deals are mostly in it.
+	Segments velocity.Report  `json:"segments"`
+	Average  []SegmentAverage `json:"average"`
+	Reps     []RepVelocity    `json:"reps"`
+}
+
+// SegmentAverage is the average rep of one segment.
+type SegmentAverage struct {
+	Segment string           `json:"segment"`
+	Reps    int              `json:"reps"`
+	Levers  *velocity.Levers `json:"levers"`
+	Reason  string           `json:"reason,omitempty"`
 }
 
 // RepVelocity is one rep's levers, velocity and gap to the average rep.
 type RepVelocity struct {
-	Rep      string              `json:"rep"`
+	Rep string `json:"rep"`
+	// Segment is the segment most of the rep's deals are in, whose
+	// average rep is the reference.
+	Segment  string              `json:"segment"`
 	Measured velocity.Measured   `json:"measured"`
 	Levers   *velocity.Levers    `json:"levers"`
 	Velocity decimal.NullDecimal `json:"velocity_per_day"`
 	// Gap is the decomposition of the rep's velocity against the average
-	// rep's (From the average, To the rep); Best the lever worth most.
+	// rep's of the segment (From the average, To the rep); Best the lever
+	// worth most.
 	Gap  *velocity.Decomposition `json:"gap"`
 	Best *velocity.GapRanking    `json:"best"`
 	// Reason says why the levers are missing, when they are.
@@ -180,6 +197,19 @@ func periods(p funnel.Period, asOf time.Time) (reviewed, current Span) {
 	return reviewed, current
 }
 
+// trailing is the span of the n periods that end with the reviewed one.
+func trailing(per funnel.Period, reviewed Span, n int) Span {
+	from := reviewed.From
+	for range n - 1 {
+		from = per.Start(from.Add(-time.Nanosecond))
+	}
+	label := reviewed.Label
+	if n > 1 {
+		label = per.Label(from) + " to " + reviewed.Label
+	}
+	return Span{Label: label, From: from, To: reviewed.To}
+}
+
 // lastDate is the latest time in the deals: an event, a close or a touch.
 func lastDate(deals []funnel.Deal) time.Time {
 	var last time.Time
@@ -226,12 +256,9 @@ func build(ctx context.Context, cfg config, in input) (Review, error) {
 	}
 	rv.Period, rv.Current = periods(per, rv.AsOf)
 	rv.Window = Span{Label: "all history", To: rv.Period.To}
+	rv.Trailing = trailing(per, rv.Period, cfg.leverPeriods)
 	if cfg.lookback > 0 {
-		from := rv.Period.From
-		for range cfg.lookback - 1 {
-			from = per.Start(from.Add(-time.Nanosecond))
-		}
-		rv.Window = Span{Label: fmt.Sprintf("%s to %s", per.Label(from), rv.Period.Label), From: from, To: rv.Period.To}
+		rv.Window = trailing(per, rv.Period, cfg.lookback)
 	}
 
 	// The deals as they stood at the review date, and those in the window.
@@ -279,7 +306,7 @@ func build(ctx context.Context, cfg config, in input) (Review, error) {
 	} else {
 		rv.Benchmark = &b
 	}
-	rv.Velocity = velocitySection(f, known, rv.Period, skip)
+	rv.Velocity = velocitySection(f, known, rv.Trailing, skip)
 
 	// Activity: per deal, per owner and for the team, over the window.
 	var act pipeline.ActivityReport
@@ -332,25 +359,44 @@ func velocitySection(f funnel.Funnel, known []funnel.Deal, p Span, skip func(str
 		skip("velocity", err)
 		return nil
 	}
-	s := &VelocitySection{Report: rep}
-	n := 0
-	for _, g := range rep.Groups {
-		if strings.TrimSpace(g.Group[0]) != "" {
-			n++
+	seg, err := velocity.MeasureDeals(f, known, p.From, p.To, velocity.Options{GroupBy: []string{funnel.AttrSegment}})
+	if err != nil {
+		skip("velocity", err)
+		return nil
+	}
+	// Each rep's segment is the one most of the rep's deals are in; the
+	// reference is the average rep of that segment.
+	bySeg := funnel.NewTally(f, funnel.AttrOwner, funnel.AttrSegment)
+	if err := bySeg.AddAll(funnel.Stream(known)); err != nil {
+		skip("velocity", err)
+		return nil
+	}
+	home := map[string]funnel.Counts{}
+	for _, g := range bySeg.Groups() {
+		if h, ok := home[g.Key[0]]; !ok || g.Deals > h.Deals {
+			home[g.Key[0]] = g
 		}
 	}
-	team, err := rep.Total.Levers()
-	if err == nil && n > 0 {
-		avg, err := velocity.NewLevers(team.Opportunities/float64(n), team.WinRate, team.ASP, team.Cycle)
-		if err == nil {
-			s.Average = &avg
+	s := &VelocitySection{Report: rep, Segments: seg}
+	for _, m := range seg.Groups {
+		n := 0
+		for owner, h := range home {
+			if h.Key[1] == m.Group[0] && strings.TrimSpace(owner) != "" {
+				n++
+			}
 		}
-	}
-	if s.Average == nil {
-		skip("velocity gaps", fmt.Errorf("the team's levers over %s are undefined: %v", p.Label, err))
+		avg := SegmentAverage{Segment: m.Group[0], Reps: n}
+		if l, err := m.Levers(); err != nil {
+			avg.Reason = err.Error()
+		} else if n > 0 {
+			if a, err := velocity.NewLevers(l.Opportunities/float64(n), l.WinRate, l.ASP, l.Cycle); err == nil {
+				avg.Levers = &a
+			}
+		}
+		s.Average = append(s.Average, avg)
 	}
 	for _, g := range rep.Groups {
-		rv := RepVelocity{Rep: g.Group[0], Measured: g}
+		rv := RepVelocity{Rep: g.Group[0], Segment: home[g.Group[0]].Key[1], Measured: g}
 		l, err := g.Levers()
 		if err != nil {
 			rv.Reason = err.Error()
@@ -361,13 +407,16 @@ func velocitySection(f funnel.Funnel, known []funnel.Deal, p Span, skip func(str
 		if v, err := l.Velocity(); err == nil {
 			rv.Velocity = decimal.NewNullDecimal(v)
 		}
-		if s.Average != nil {
-			if d, err := velocity.Decompose(*s.Average, l); err == nil {
+		for _, a := range s.Average {
+			if a.Segment != rv.Segment || a.Levers == nil {
+				continue
+			}
+			if d, err := velocity.Decompose(*a.Levers, l); err == nil {
 				rv.Gap = &d
 			} else {
 				rv.Reason = err.Error()
 			}
-			if g, err := velocity.Gaps(l, *s.Average, rep.WindowDays); err == nil {
+			if g, err := velocity.Gaps(l, *a.Levers, rep.WindowDays); err == nil {
 				rv.Best = &g
 			}
 		}

@@ -19,7 +19,7 @@ func writeText(w io.Writer, rv Review) error {
 	p.stageTime(rv)
 	p.reps(rv.Reps)
 	p.benchmark(rv.Benchmark)
-	p.velocity(rv.Velocity, rv.Period)
+	p.velocity(rv.Velocity, rv.Trailing)
 	p.pipeline(rv.Pipeline, rv)
 	p.metrics(rv.Metrics)
 	p.diagnosis(rv.Diagnosis)
@@ -227,10 +227,11 @@ func (p *printer) velocity(v *VelocitySection, per Span) {
 		return
 	}
 	p.f("V = O × W × ASP ÷ C: O opportunities open on an average day, W won of closed, ASP average won amount,\n")
-	p.f("C mean days from start to close of the won deals; bookings are the won amounts closed in the period.\n")
-	p.f("The gap is the rep's velocity against the average rep (the team's levers, its O shared among the reps),\n")
-	p.f("split into each lever's share by ln V1/V0 = Σ ln of each lever's ratio.\n\n")
-	p.f("%-18s %6s %6s %9s %6s %9s %10s %10s  %s\n", "rep", "O", "W", "ASP", "C", "V/day", "V×T", "bookings", "gap to average: O / W / ASP / C; biggest")
+	p.f("C mean days from start to close of the won deals; bookings are the won amounts closed in the span,\n")
+	p.f("V×T what the levers say they were (T the span's days).\n")
+	p.f("The gap is the rep's velocity against the average rep of the rep's segment (the segment's levers, its O\n")
+	p.f("shared among its reps), split into each lever's share by ln V1/V0 = Σ ln of each lever's ratio.\n\n")
+	p.f("%-18s %6s %6s %9s %6s %9s %10s %10s  %s\n", "rep / segment", "O", "W", "ASP", "C", "V/day", "V×T", "bookings", "gap to average: O / W / ASP / C; biggest")
 	line := func(name string, m velocity.Measured, l *velocity.Levers, vel decimal.NullDecimal, gap *velocity.Decomposition, reason string) {
 		if l == nil {
 			p.f("%-18s %6.1f %6s %9s %6s %9s %10s %10s  %s\n", short(orBlank(name), 18), m.Opportunities, pct(m.WinRate), nullMoney(m.ASP), days(m.CycleDays()), "-", "-", money(m.Bookings), shortReason(reason))
@@ -250,6 +251,25 @@ func (p *printer) velocity(v *VelocitySection, per Span) {
 	}
 	for _, r := range v.Reps {
 		line(r.Rep, r.Measured, r.Levers, r.Velocity, r.Gap, r.Reason)
+	}
+	for i, m := range v.Segments.Groups {
+		l, err := m.Levers()
+		var vel decimal.NullDecimal
+		var lp *velocity.Levers
+		reason := ""
+		if err == nil {
+			lp = &l
+			if x, err := l.Velocity(); err == nil {
+				vel = decimal.NewNullDecimal(x)
+			}
+		} else {
+			reason = err.Error()
+		}
+		name := orBlank(m.Group[0])
+		if i < len(v.Average) {
+			name += fmt.Sprintf(" (%d)", v.Average[i].Reps)
+		}
+		line(name, m, lp, vel, nil, reason)
 	}
 	tl, err := v.Report.Total.Levers()
 	var tv decimal.NullDecimal
