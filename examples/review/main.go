@@ -89,7 +89,7 @@ const usageHead = `review: the sales review of a CRM export (or of the embedded 
 
 Usage: go run ./examples/review [flags]
 
-With no flags it reviews the embedded sample: 10 reps in two segments, about 550 deals
+With no flags it reviews the embedded sample: 10 reps in two segments, about 840 deals
 with their stage histories, an activity log and quarterly quotas. It prints, in order:
 the team funnel, each rep against the per-stage benchmarks, the four levers per rep, the
 1:1 pipeline dashboard, micro metrics (with activities), the diagnosis of the rep furthest
