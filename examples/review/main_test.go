@@ -121,6 +121,8 @@ func TestFlags(t *testing.T) {
 		{[]string{"-period", "year"}, "-period"},
 		{[]string{"-as-of", "yesterday"}, `-as-of "yesterday"`},
 		{[]string{"-in", "testdata/nosuch.csv"}, "nosuch.csv"},
+		{[]string{"-quota", "-5"}, `-quota "-5"`},
+		{[]string{"-quotas", "testdata/badquotas.csv"}, `line 3: column "quota" = "-100": not an amount: crm: amount "-100": bad amount: negative amount`},
 	}
 	for _, c := range bad {
 		var out, errs bytes.Buffer
