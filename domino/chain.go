@@ -175,8 +175,11 @@ func (c Chain) check(op string) error {
 			return chainErr(op, "stages["+strconv.Itoa(k)+"].rate", chainFmt(r), funnel.ErrRateRange)
 		}
 	}
-	if err := funnel.AmountReason(c.ASP); err != nil {
-		return chainErr(op, "asp", c.ASP.String(), err)
+	if !funnel.AmountInRange(c.ASP) || c.ASP.IsNegative() {
+		// The reason is asked of a copy: funnel keeps the amount it is
+		// given in its error, which would move every chain checked (its
+		// stages too) to the heap, a chain built on the stack included.
+		return chainErr(op, "asp", c.ASP.String(), funnel.AmountReason(c.ASP.Copy()))
 	}
 	if c.Cycle.Valid {
 		switch d := c.Cycle.Float64; {

@@ -235,6 +235,7 @@ func apply(op string, c Chain, gains []Gain, uniform bool) (Outcome, error) {
 		if err != nil {
 			return Outcome{}, err
 		}
+		e.Name = c.LeverName(g.Lever)
 		set(&o.Chain, g.Lever, e.Applied, asp)
 		o.Effects[i] = e
 		if e.Capped {
@@ -270,13 +271,15 @@ func set(c *Chain, i int, v float64, asp decimal.Decimal) {
 }
 
 // effect returns the effect of gain g (checked lever) on a valid chain,
-// and the new ASP when the lever is the ASP; byName and kindName are the
-// places of the gain's By and Kind.
+// all but its Name (which the caller sets, as [Factor] has no use for it
+// and an unnamed stage's costs an allocation), and the new ASP when the
+// lever is the ASP; byName and kindName are the places of the gain's By
+// and Kind.
 func effect(op, byName, kindName string, c Chain, g Gain) (Effect, decimal.Decimal, error) {
 	i := g.Lever
 	kind := c.Kind(i)
 	from := c.value(i)
-	e := Effect{Lever: i, Name: c.LeverName(i), Kind: kind, From: from}
+	e := Effect{Lever: i, Kind: kind, From: from}
 	x := g.By
 	if !chainFinite(x) {
 		return Effect{}, decimal.Decimal{}, chainErr(op, byName, chainFmt(x), funnel.ErrNotFinite)
@@ -391,15 +394,40 @@ func newASP(a decimal.Decimal, k GainKind, x float64) (decimal.Decimal, error) {
 // rate (1/rate when capped) and 1/(1 − g) on a divisor. It reports false
 // when c or g is not valid for [Apply] or the factor is undefined (a
 // non-relative gain on a lever at 0). Package velocity computes its
-// sensitivities with it. Inputs are not modified.
+// sensitivities with it. Inputs are not modified. It allocates nothing,
+// except for a Points or Value gain on the ASP (whose factor is the new
+// decimal ASP over the old) and for a relative gain on an ASP of 10^20 or
+// more or of more than 10^15 − 1, whose new ASP is built to be checked.
 func Factor(c Chain, g Gain) (factor float64, capped bool, ok bool) {
 	const op = "domino.Factor"
 	if c.check(op) != nil || g.Lever < 0 || g.Lever >= c.NumLevers() {
 		return 0, false, false
+	}
+	if g.Lever == c.ASPLever() && g.Kind == Relative && relativeASPFits(c.ASP, g.By) {
+		// The factor effect gives, without the new ASP it would build
+		// and check, which relativeASPFits has shown is an amount.
+		return 1 + g.By, false, true
 	}
 	e, _, err := effect(op, "by", "kind", c, g)
 	if err != nil || !e.Factor.Valid {
 		return 0, false, false
 	}
 	return e.Factor.Float64, e.Capped, true
+}
+
+// relativeASPFits reports whether a relative gain x on the ASP a of a
+// valid chain is one that [Apply] accepts, shown without building the new
+// ASP a × (1 + x), which allocates: x is finite and at least −1, 1 + x is
+// at most 10^15, and a is below 10^20 (its digits and exponent say so,
+// which shopspring/decimal counts without allocating). Then the new
+// ASP is in [0, 10^35), an amount ([funnel.AmountInRange] bounds it below
+// 10^36, and newASP rounds it to at most [funnel.MaxAmountPlaces]
+// places), and a × (1 + x) as a float64 is finite, so no check of effect
+// fails. A false result says only that the general path must decide.
+func relativeASPFits(a decimal.Decimal, x float64) bool {
+	const maxFactor, maxASPDigits = 1e15, 20
+	if !chainFinite(x) || x < -1 || 1+x > maxFactor {
+		return false
+	}
+	return a.NumDigits()+int(a.Exponent()) <= maxASPDigits
 }

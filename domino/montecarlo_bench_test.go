@@ -13,7 +13,8 @@ import (
 )
 
 // BenchmarkSimulate draws the five-stage recruiting chain 100,000 times
-// and reports stage-draws (one Beta variate of one stage) per second. The
+// and reports draws (one revenue, the product of five rates) and
+// stage-draws (one Beta variate of one stage) per second. The
 // allocations are the draw buffer, the posteriors and the result.
 //
 // stage-draws/s is per second of wall time; stage-draws/cpu-s per second
@@ -50,6 +51,7 @@ func BenchmarkSimulate(b *testing.B) {
 			}
 			n := float64(b.N) * float64(opt.Draws) * float64(len(tc.stages))
 			b.ReportMetric(n/b.Elapsed().Seconds(), "stage-draws/s")
+			b.ReportMetric(float64(b.N)*float64(opt.Draws)/b.Elapsed().Seconds(), "draws/s")
 			if cpu := mcCPU() - cpu0; cpu > 0 {
 				b.ReportMetric(n/cpu, "stage-draws/cpu-s")
 			}
