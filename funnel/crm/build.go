@@ -26,7 +26,8 @@ type rawEvent struct {
 
 // builder gathers the rows of one deal.
 type builder struct {
-	id              string
+	idb             []byte // the deal id as read
+	id              string // idb as a string, once made (see ident)
 	line, lastLine  int
 	owner, segment  string
 	source, account string
@@ -46,8 +47,18 @@ type builder struct {
 	bad             bool      // a row failed; the deal is left out
 }
 
-func (b *builder) reset(id string, line int) {
-	*b = builder{id: id, line: line, lastLine: line, amountRaw: b.amountRaw[:0], expectedRaw: b.expectedRaw[:0], events: b.events[:0], deleted: b.deleted[:0]}
+func (b *builder) reset(id []byte, line int) {
+	*b = builder{idb: append(b.idb[:0], id...), line: line, lastLine: line, amountRaw: b.amountRaw[:0], expectedRaw: b.expectedRaw[:0],
+		events: b.events[:0], deleted: b.deleted[:0]}
+}
+
+// ident returns the deal's id, made a string on first use: a reader that
+// only tallies deals makes none for a deal that reads without a fault.
+func (b *builder) ident() string {
+	if b.id == "" {
+		b.id = string(b.idb)
+	}
+	return b.id
 }
 
 // cols are the columns of the deal fields that every reader shares; -1
@@ -88,29 +99,60 @@ func (t *table) dealCols(c dealCols) (cols, error) {
 	return k, err
 }
 
+// only leaves out of k the columns of text (owner, segment, source,
+// account, other columns) that no attribute of by names: a reader that
+// only tallies deals grouped by by reads the others for nothing, since
+// a text cell cannot be wrong. Dates and amounts are still read, as
+// their cells can be.
+func (k cols) only(t *table, by []string) cols {
+	drop := func(p *int, name string) {
+		if !slices.Contains(by, name) {
+			*p = -1
+		}
+	}
+	drop(&k.owner, funnel.AttrOwner)
+	drop(&k.segment, funnel.AttrSegment)
+	drop(&k.source, funnel.AttrSource)
+	drop(&k.account, funnel.AttrAccount)
+	var attrs []int
+	for _, i := range k.attrs {
+		if slices.Contains(by, t.header[i]) {
+			attrs = append(attrs, i)
+		}
+	}
+	k.attrs = attrs
+	return k
+}
+
 // cell returns cell i trimmed of surrounding white space.
-func cell(fields [][]byte, i int) []byte { return bytes.TrimSpace(fields[i]) }
+func cell(fields [][]byte, i int) []byte {
+	f := fields[i]
+	if n := len(f); n == 0 || (f[0] > ' ' && f[0] < 0x80 && f[n-1] > ' ' && f[n-1] < 0x80) {
+		return f
+	}
+	return bytes.TrimSpace(f)
+}
 
 // fill copies the deal fields of a row into b: each keeps the last
 // non-empty value in input order.
 func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
-	str := func(i int, p *string) {
-		if i < 0 {
-			return
-		}
-		if v := cell(fields, i); len(v) > 0 && string(v) != *p {
-			*p = t.in.get(v)
-		}
+	if k.owner >= 0 {
+		t.text(&b.owner, cell(fields, k.owner))
 	}
-	str(k.owner, &b.owner)
-	str(k.segment, &b.segment)
-	str(k.source, &b.source)
-	str(k.account, &b.account)
+	if k.segment >= 0 {
+		t.text(&b.segment, cell(fields, k.segment))
+	}
+	if k.source >= 0 {
+		t.text(&b.source, cell(fields, k.source))
+	}
+	if k.account >= 0 {
+		t.text(&b.account, cell(fields, k.account))
+	}
 	if k.amount >= 0 {
 		if v := cell(fields, k.amount); len(v) > 0 && !bytes.Equal(v, b.amountRaw) {
 			a, err := parseAmount(v)
 			if err != nil {
-				return t.cellErr(fields, k.amount, b.id, err)
+				return t.cellErr(fields, k.amount, b.ident(), err)
 			}
 			b.amount = a
 			b.amountRaw = append(b.amountRaw[:0], v...)
@@ -120,7 +162,7 @@ func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
 		if v := cell(fields, k.expected); len(v) > 0 && !bytes.Equal(v, b.expectedRaw) {
 			d, err := t.opt.Dates.parse(v)
 			if err != nil {
-				return t.cellErr(fields, k.expected, b.id, err)
+				return t.cellErr(fields, k.expected, b.ident(), err)
 			}
 			b.expected = d
 			b.expectedRaw = append(b.expectedRaw[:0], v...)
@@ -130,7 +172,7 @@ func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
 		if v := cell(fields, k.assigned); len(v) > 0 {
 			d, err := t.opt.Dates.parse(v)
 			if err != nil {
-				return t.cellErr(fields, k.assigned, b.id, err)
+				return t.cellErr(fields, k.assigned, b.ident(), err)
 			}
 			b.assigned = d
 		}
@@ -139,26 +181,46 @@ func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
 		if v := cell(fields, k.created); len(v) > 0 {
 			d, err := t.opt.Dates.parse(v)
 			if err != nil {
-				return t.cellErr(fields, k.created, b.id, err)
+				return t.cellErr(fields, k.created, b.ident(), err)
 			}
 			b.created = d
 		}
 	}
 	if len(k.attrs) > 0 {
 		if b.attrs == nil {
-			b.attrs = make(map[string]string, len(k.attrs))
+			b.attrs = t.attrMap(len(k.attrs))
 			for _, i := range k.attrs {
-				b.attrs[t.header[i]] = t.in.get(cell(fields, i))
+				b.attrs[t.header[i]] = t.intern(cell(fields, i))
 			}
 		} else {
 			for _, i := range k.attrs {
 				if v := cell(fields, i); len(v) > 0 && string(v) != b.attrs[t.header[i]] {
-					b.attrs[t.header[i]] = t.in.get(v)
+					b.attrs[t.header[i]] = t.intern(v)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// attrMap returns an empty map for a deal's attributes: a new one, or,
+// for a tally, which keeps no deal, the same one each time.
+func (t *table) attrMap(n int) map[string]string {
+	if t.out == nil || t.out.tally == nil {
+		return make(map[string]string, n)
+	}
+	if t.out.attrs == nil {
+		t.out.attrs = make(map[string]string, n)
+	}
+	clear(t.out.attrs)
+	return t.out.attrs
+}
+
+// text sets *p to v when v is not empty and differs from it.
+func (t *table) text(p *string, v []byte) {
+	if len(v) > 0 && string(v) != *p {
+		*p = t.intern(v)
+	}
 }
 
 // slab hands out event slices carved from shared blocks, so that a deal
@@ -178,37 +240,46 @@ func (s *slab) take(n int) []funnel.Event {
 	return s.buf[i : i+n : i+n]
 }
 
+// isTerm reports whether stage is where a deal closes: the funnel's last
+// stage (won) or lostStage.
+func isTerm(stage, last int) bool { return stage == last || stage == lostStage }
+
+// before reports whether x sorts after y in a deal's events: by time,
+// and at the same time a won or lost row after the others.
+func after(x, y *rawEvent, last int) bool {
+	if c := x.at.Compare(y.at); c != 0 {
+		return c > 0
+	}
+	return isTerm(x.stage, last) && !isTerm(y.stage, last)
+}
+
 // finish turns the timed rows of a deal into a Deal, by the rules of the
 // long and wide formats documented on [Long] and [Wide]. It reorders b's
-// events in place. Its notes are held until the deal passes [table.check],
-// so that a deal left out brings no notes.
-func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, val string), sl *slab) (funnel.Deal, *RowError) {
+// events in place. Its notes are held in t.pending until the deal is
+// accepted (see [table.accept]), so that a deal left out brings no notes.
+func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, val string)) (*funnel.Deal, *RowError) {
 	t.pending = t.pending[:0]
-	pend := func(n Note) {
-		if t.opt.OnNote != nil {
-			t.pending = append(t.pending, n)
+	notes := t.opt.OnNote != nil
+	if notes {
+		for _, line := range b.deleted {
+			t.pending = append(t.pending, deletedNote(b.ident(), line))
 		}
-	}
-	for _, line := range b.deleted {
-		pend(deletedNote(b.id, line))
 	}
 	last := f.Last()
-	term := func(e rawEvent) int {
-		if e.stage == last || e.stage == lostStage {
-			return 1
-		}
-		return 0
-	}
-	order := func(x, y rawEvent) int {
-		if c := x.at.Compare(y.at); c != 0 {
-			return c
-		}
-		return cmp.Compare(term(x), term(y))
-	}
 	evs := b.events
-	if !slices.IsSortedFunc(evs, order) {
-		slices.SortStableFunc(evs, order)
-		pend(Note{Line: b.line, DealID: b.id, Kind: NoteReordered, Detail: "events sorted by time"})
+	for i := 1; i < len(evs); i++ {
+		if after(&evs[i-1], &evs[i], last) {
+			slices.SortStableFunc(evs, func(x, y rawEvent) int {
+				if c := x.at.Compare(y.at); c != 0 {
+					return c
+				}
+				return cmp.Compare(termRank(x.stage, last), termRank(y.stage, last))
+			})
+			if notes {
+				t.pending = append(t.pending, Note{Line: b.line, DealID: b.ident(), Kind: NoteReordered, Detail: "events sorted by time"})
+			}
+			break
+		}
 	}
 	out := evs[:0]
 	wonLine, lostLine, closeAt := 0, 0, -1
@@ -216,36 +287,42 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 	// t.stay holds the lines of the rows merged into the stay out ends
 	// with (kept only when notes are wanted).
 	t.stay = t.stay[:0]
-	endStay := func() {
-		if len(t.stay) > 0 {
-			pend(sameStageNote(f, b.id, out[len(out)-1], t.stay))
-			t.stay = t.stay[:0]
-		}
-	}
-	for _, e := range evs {
-		dup := false
-		for j := len(out) - 1; j >= 0 && out[j].at.Equal(e.at); j-- {
-			if out[j].stage == e.stage {
-				dup = true
-				pend(Note{Line: e.line, DealID: b.id, Kind: NoteDuplicate, Detail: fmt.Sprintf("%s at %s repeats line %d", stageName(f, e.stage), e.at.Format(time.RFC3339), out[j].line)})
-				break
+	n := 0 // events at a stage (not lost) in out
+	for i := range evs {
+		e := evs[i]
+		if k := len(out); k > 0 {
+			if out[k-1].at.Equal(e.at) {
+				dup := false
+				for j := k - 1; j >= 0 && out[j].at.Equal(e.at); j-- {
+					if out[j].stage == e.stage {
+						dup = true
+						if notes {
+							t.pending = append(t.pending, Note{Line: e.line, DealID: b.ident(), Kind: NoteDuplicate,
+								Detail: fmt.Sprintf("%s at %s repeats line %d", stageName(f, e.stage), e.at.Format(time.RFC3339), out[j].line)})
+						}
+						break
+					}
+				}
+				if dup {
+					continue
+				}
+			}
+			if out[k-1].stage == e.stage {
+				// A later row of the same stay (an amount or close date
+				// changed, or two names aliased to one stage): the stay
+				// began at the run's first row. For a run of lost rows (a
+				// lost deal edited after it closed) the deal closed at the
+				// first.
+				if notes {
+					t.stay = append(t.stay, e.line)
+				}
+				continue
+			}
+			if len(t.stay) > 0 {
+				t.pending = append(t.pending, sameStageNote(f, b.ident(), out[k-1], t.stay))
+				t.stay = t.stay[:0]
 			}
 		}
-		if dup {
-			continue
-		}
-		if n := len(out); n > 0 && out[n-1].stage == e.stage {
-			// A later row of the same stay (an amount or close date
-			// changed, or two names aliased to one stage): the stay
-			// began at the run's first row. For a run of lost rows (a
-			// lost deal edited after it closed) the deal closed at the
-			// first.
-			if t.opt.OnNote != nil {
-				t.stay = append(t.stay, e.line)
-			}
-			continue
-		}
-		endStay()
 		switch e.stage {
 		case last:
 			wonLine = e.line
@@ -253,30 +330,30 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 			lostLine = e.line
 		}
 		out = append(out, e)
-		if term(e) == 1 {
+		if e.stage != lostStage {
+			n++
+		}
+		if isTerm(e.stage, last) {
 			closeAt, closed = len(out)-1, e.at
 		}
 	}
-	endStay()
+	if len(t.stay) > 0 {
+		t.pending = append(t.pending, sameStageNote(f, b.ident(), out[len(out)-1], t.stay))
+		t.stay = t.stay[:0]
+	}
 	lost := lostLine != 0 || b.lostUntimed
 	if wonLine != 0 && lost {
 		line := max(wonLine, lostLine)
 		if lostLine == 0 {
 			line = b.line
 		}
-		return funnel.Deal{}, &RowError{Line: line, DealID: b.id, Err: fmt.Errorf("%w: won at line %d, lost at line %d", funnel.ErrWonAndLost, wonLine, max(lostLine, b.line))}
+		return nil, &RowError{Line: line, DealID: b.ident(), Err: fmt.Errorf("%w: won at line %d, lost at line %d", funnel.ErrWonAndLost, wonLine, max(lostLine, b.line))}
 	}
 	if closeAt >= 0 && closeAt < len(out)-1 {
 		e := out[closeAt+1]
 		col, val := cellOf(e)
-		return funnel.Deal{}, &RowError{Line: e.line, Column: col, Value: val, DealID: b.id,
+		return nil, &RowError{Line: e.line, Column: col, Value: val, DealID: b.ident(),
 			Err: fmt.Errorf("%w: entered %s at %s, closed at %s (line %d)", ErrAfterClose, stageName(f, e.stage), e.at.Format(time.RFC3339), closed.Format(time.RFC3339), out[closeAt].line)}
-	}
-	n := 0
-	for _, e := range out {
-		if e.stage != lostStage {
-			n++
-		}
 	}
 	// An open deal whose current stage (wide format) is not its last
 	// event's, because the export has no date for it: it is there now, at
@@ -286,18 +363,18 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 	if untimed {
 		n++
 	}
-	events := sl.take(n)
+	events := t.out.take(n)
 	n = 0
-	for _, e := range out {
-		if e.stage != lostStage {
-			events[n] = funnel.Event{Stage: e.stage, At: e.at}
+	for i := range out {
+		if out[i].stage != lostStage {
+			events[n] = funnel.Event{Stage: out[i].stage, At: out[i].at}
 			n++
 		}
 	}
 	if untimed {
 		events[n] = funnel.Event{Stage: b.curStage}
 	}
-	d := b.deal(events)
+	d := t.out.deal(b, events)
 	switch {
 	case wonLine != 0:
 		d.Outcome, d.Closed = funnel.Won, closed
@@ -306,30 +383,16 @@ func (t *table) finish(f funnel.Funnel, b *builder, cellOf func(rawEvent) (col, 
 	case b.lostUntimed:
 		d.Outcome, d.Closed = funnel.Lost, b.closedHint
 	}
-	return t.check(f, d, b.line)
-}
-
-func (b *builder) deal(events []funnel.Event) funnel.Deal {
-	return funnel.Deal{
-		ID: b.id, Owner: b.owner, Segment: b.segment, Source: b.source, Account: b.account,
-		Attrs: b.attrs, Amount: b.amount, Created: b.created, Assigned: b.assigned, ExpectedClose: b.expected, Events: events,
-	}
-}
-
-// check validates a finished deal; when it is kept, it reports the notes
-// pending from [table.finish] and notes a won deal without amount.
-func (t *table) check(f funnel.Funnel, d funnel.Deal, line int) (funnel.Deal, *RowError) {
-	if err := d.Validate(f); err != nil {
-		return funnel.Deal{}, &RowError{Line: line, DealID: d.ID, Err: invalidDeal(err)}
-	}
-	for _, n := range t.pending {
-		t.note(n)
-	}
-	t.pending = t.pending[:0]
-	if d.Outcome == funnel.Won && !d.Amount.Valid {
-		t.note(Note{Line: line, DealID: d.ID, Kind: NoteNoAmount, Detail: "won without an amount"})
-	}
 	return d, nil
+}
+
+// termRank orders a deal's rows at one time: a won or lost row after the
+// others.
+func termRank(stage, last int) int {
+	if isTerm(stage, last) {
+		return 1
+	}
+	return 0
 }
 
 func stageName(f funnel.Funnel, i int) string {

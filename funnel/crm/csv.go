@@ -1,11 +1,11 @@
 package crm
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // records splits CSV input into records as RFC 4180 and encoding/csv (with
@@ -17,95 +17,190 @@ import (
 //
 // The fields it returns share one buffer that the next call reuses: it
 // makes no allocation per record once its buffers have grown, which is
-// why the readers use it instead of encoding/csv.
+// why the readers use it instead of encoding/csv. It reads its input in
+// blocks into a buffer of its own, and a record without quotes is split
+// in place there.
 type records struct {
-	br     *bufio.Reader
-	comma  byte
-	line   int    // lines read so far
-	start  int    // line where the last record started
-	buf    []byte // the last record's field bytes
-	ends   []int  // end offset of each field in buf
-	fields [][]byte
-	long   []byte // a line longer than the bufio buffer
-	begun  bool
+	r        io.Reader
+	comma    byte
+	in       []byte // the input read and not yet consumed is in[pos:end]
+	pos, end int
+	scanned  int   // in[pos:scanned] holds no newline
+	rerr     error // the error the input returned, once in is drained
+	base     int64 // input offset of in[0]
+	line     int   // lines read so far
+	start    int   // line where the last record started
+	startOff int64 // input offset where the last record started
+	// limit, when not negative, ends the records at the first that
+	// starts at or after it (next returns io.EOF); atLimit tells
+	// whether that record started exactly there.
+	limit   int64
+	atLimit bool
+	buf     []byte // the last record's field bytes, when it had quotes
+	ends    []int  // end offset of each field in buf
+	fields  [][]byte
+	begun   bool
 }
 
+// recordsBlock is the size of a read from the input.
+const recordsBlock = 256 << 10
+
 func newRecords(r io.Reader, comma byte) *records {
-	return &records{br: bufio.NewReaderSize(r, 64<<10), comma: comma}
+	return &records{r: r, comma: comma, limit: -1}
+}
+
+// fill reads more input, keeping in[pos:end]: it moves that to the front,
+// grows the buffer when it is full, and reads once. It returns false when
+// the input has ended or failed (rerr is then set).
+func (r *records) fill() bool {
+	if r.rerr != nil {
+		return false
+	}
+	if r.pos > 0 {
+		n := copy(r.in, r.in[r.pos:r.end])
+		r.base += int64(r.pos)
+		r.scanned -= r.pos
+		r.pos, r.end = 0, n
+	}
+	if r.in == nil {
+		r.in = make([]byte, recordsBlock)
+	} else if r.end == len(r.in) {
+		r.in = append(r.in, make([]byte, len(r.in))...)
+		r.in = r.in[:cap(r.in)]
+	}
+	for range 100 {
+		n, err := r.r.Read(r.in[r.end:])
+		if n < 0 || n > len(r.in)-r.end {
+			r.rerr = io.ErrNoProgress
+			return false
+		}
+		r.end += n
+		if err != nil {
+			r.rerr = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	r.rerr = io.ErrNoProgress
+	return false
 }
 
 // readLine returns the next line without its line end, and whether it
 // had one (false only for a last line without a newline). The slice is
 // valid until the next call.
 func (r *records) readLine() ([]byte, bool, error) {
-	b, err := r.br.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		r.long = append(r.long[:0], b...)
-		for errors.Is(err, bufio.ErrBufferFull) {
-			b, err = r.br.ReadSlice('\n')
-			r.long = append(r.long, b...)
+	for {
+		if i := bytes.IndexByte(r.in[r.scanned:r.end], '\n'); i >= 0 {
+			nl := r.scanned + i
+			b := r.in[r.pos:nl]
+			r.pos = nl + 1
+			r.scanned = r.pos
+			r.line++
+			if !r.begun {
+				r.begun = true
+				b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+			}
+			if n := len(b); n > 0 && b[n-1] == '\r' {
+				b = b[:n-1]
+			}
+			return b, true, nil
 		}
-		b = r.long
-	}
-	if len(b) == 0 {
-		if err == nil {
-			err = io.EOF
+		r.scanned = r.end
+		if r.fill() {
+			continue
 		}
-		return nil, false, err
-	}
-	if err != nil && err != io.EOF {
-		return nil, false, err
-	}
-	r.line++
-	if !r.begun {
-		r.begun = true
-		b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	}
-	n := len(b)
-	if n > 0 && b[n-1] == '\n' {
-		n--
-		if n > 0 && b[n-1] == '\r' {
-			n--
+		if r.rerr != io.EOF {
+			return nil, false, r.rerr
 		}
-		return b[:n], true, nil
+		if r.pos == r.end {
+			return nil, false, io.EOF
+		}
+		// A last line without a newline: a trailing CR is a line end too.
+		b := r.in[r.pos:r.end]
+		r.pos = r.end
+		r.scanned = r.end
+		r.line++
+		if !r.begun {
+			r.begun = true
+			b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+		}
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+		return b, false, nil
 	}
-	// A last line without a newline: a trailing CR is a line end too.
-	if n > 0 && b[n-1] == '\r' {
-		n--
-	}
-	return b[:n], false, nil
 }
 
-// next returns the fields of the next non-empty record, io.EOF at the end,
-// a *RowError wrapping ErrMalformedRow for bad quoting (the rest of the
-// offending line is skipped), or the reader's error.
+// peekIDs appends to ids, from the lines buffered ahead, each cell col
+// (trimmed) that is not empty and differs from the one before it (the
+// first from cur), looking at up to lines lines and stopping at max ids or
+// at a quote: most often the ids of the deals after the one being read.
+// It is a guess, for lookups that can be started early, and consumes
+// nothing; the ids are valid until the next read.
+func (r *records) peekIDs(ids [][]byte, col int, cur []byte, max, lines int) [][]byte {
+	buf := r.in[r.pos:r.end]
+	prev := cur
+	for range lines {
+		nl := bytes.IndexByte(buf, '\n')
+		if nl < 0 {
+			return ids
+		}
+		f := buf[:nl]
+		buf = buf[nl+1:]
+		for range col {
+			j := bytes.IndexByte(f, r.comma)
+			if j < 0 {
+				f = nil
+				break
+			}
+			f = f[j+1:]
+		}
+		if j := bytes.IndexByte(f, r.comma); j >= 0 {
+			f = f[:j]
+		}
+		if bytes.IndexByte(f, '"') >= 0 {
+			return ids
+		}
+		if f = bytes.TrimSpace(f); len(f) > 0 && !bytes.Equal(f, prev) {
+			if ids = append(ids, f); len(ids) == max {
+				return ids
+			}
+			prev = f
+		}
+	}
+	return ids
+}
+
+// offset returns the input offset of the next byte readLine reads.
+func (r *records) offset() int64 { return r.base + int64(r.pos) }
+
+// next returns the fields of the next non-empty record, io.EOF at the end
+// (or at the limit), a *RowError wrapping ErrMalformedRow for bad quoting
+// (the rest of the offending line is skipped), or the reader's error.
 func (r *records) next() ([][]byte, error) {
 	var line []byte
 	var nl bool
 	for {
+		off := r.offset()
+		if r.limit >= 0 && off >= r.limit {
+			r.atLimit = off == r.limit
+			return nil, io.EOF
+		}
 		var err error
 		line, nl, err = r.readLine()
 		if err != nil {
 			return nil, err
 		}
 		if len(line) > 0 {
+			r.startOff = off
 			break
 		}
 	}
 	r.start = r.line
-	if bytes.IndexByte(line, '"') < 0 {
-		// No quotes: the fields are the pieces between separators, taken
-		// in place (the line stays valid until the next call).
-		r.fields = r.fields[:0]
-		for {
-			i := bytes.IndexByte(line, r.comma)
-			if i < 0 {
-				r.fields = append(r.fields, line[:len(line):len(line)])
-				return r.fields, nil
-			}
-			r.fields = append(r.fields, line[:i:i])
-			line = line[i+1:]
-		}
+	if r.plain(line) {
+		return r.fields, nil
 	}
 	r.buf = r.buf[:0]
 	r.ends = r.ends[:0]
@@ -158,7 +253,7 @@ func (r *records) next() ([][]byte, error) {
 			end = pos + i
 		}
 		f := line[pos:end]
-		if bytes.ContainsRune(f, '"') {
+		if bytes.IndexByte(f, '"') >= 0 {
 			return nil, r.syntax(`bare " in an unquoted field`)
 		}
 		r.buf = append(r.buf, f...)
@@ -168,6 +263,64 @@ func (r *records) next() ([][]byte, error) {
 		}
 		pos = end + 1
 	}
+}
+
+// Masks for finding bytes eight at a time.
+const (
+	ones = 0x0101010101010101
+	low7 = 0x7f7f7f7f7f7f7f7f
+)
+
+// match returns the bytes of w equal to those of m, with the top bit set in
+// each such byte and every other bit clear. Unlike the usual test for a
+// zero byte it has no false positives, so every bit it sets is a match.
+func match(w, m uint64) uint64 {
+	x := w ^ m
+	return ^((x&low7 + low7) | x | low7)
+}
+
+// plain splits a line that holds no quote into r.fields, the pieces
+// between separators taken in place (the line stays valid until the next
+// call), and reports whether it held none. It finds the separators eight
+// bytes at a time.
+func (r *records) plain(line []byte) bool {
+	if bytes.IndexByte(line, '"') >= 0 {
+		return false
+	}
+	fields := r.fields[:cap(r.fields)]
+	n := 0
+	sep := uint64(r.comma) * ones
+	start, i := 0, 0
+	for ; i+8 <= len(line); i += 8 {
+		for m := match(binary.LittleEndian.Uint64(line[i:]), sep); m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			if n == len(fields) {
+				fields = append(fields, nil)
+				fields = fields[:cap(fields)]
+			}
+			fields[n] = line[start:j:j]
+			n++
+			start = j + 1
+		}
+	}
+	for ; i < len(line); i++ {
+		if line[i] == r.comma {
+			if n == len(fields) {
+				fields = append(fields, nil)
+				fields = fields[:cap(fields)]
+			}
+			fields[n] = line[start:i:i]
+			n++
+			start = i + 1
+		}
+	}
+	if n == len(fields) {
+		fields = append(fields, nil)
+		fields = fields[:cap(fields)]
+	}
+	fields[n] = line[start:len(line):len(line)]
+	r.fields = fields[:n+1]
+	return true
 }
 
 func (r *records) split() [][]byte {

@@ -28,6 +28,20 @@
 // funnel. The readers split CSV themselves (RFC 4180, as encoding/csv
 // reads it) and make a few allocations per deal, not per row.
 //
+// A reader's Tally method reads an export straight into a
+// [funnel.Tally] grouped by the attributes given, the tally that adding
+// every deal of Deals to one would give, with the same reports and
+// errors, and faster: the deals it adds share their storage, and an input
+// that can be read at random (a file, a *bytes.Reader) is read in
+// runtime.GOMAXPROCS(0) parts at once, split where a deal ends, the
+// parts' tallies merged in order:
+//
+//	ty, err := crm.Long{Funnel: f}.Tally(ctx, file, funnel.AttrOwner)
+//
+// A long history read by Tally is taken to be grouped by deal only as
+// long as its ids do not come back; when one does, the input is read
+// again as with Scattered, with a [NoteScattered].
+//
 // # Units
 //
 // Amounts are [decimal.Decimal] in the export's currency, read by
@@ -71,8 +85,8 @@
 // # Examples
 //
 // Runnable examples with their output (go doc -all, or the package page):
-// Long, Long (lenient), Wide, Snapshot, Attach, ParseAmount, Dates.Parse,
-// SalesforceHistory, HubSpotDeals, ActivityLog. Worked cases as programs:
+// Long, Long (lenient), Long.Tally, Wide, Wide.Tally, Snapshot, Attach,
+// ParseAmount, Dates.Parse, SalesforceHistory, HubSpotDeals, ActivityLog. Worked cases as programs:
 // examples/review (every reader through its -format, -preset and column
 // flags).
 package crm

@@ -178,7 +178,7 @@ func (h *held) hold(t *table, k *cols, i int32, fields [][]byte) *RowError {
 // it from the same rows.
 func (h *held) restore(t *table, k *cols, stages *stageTable, i int, b *builder) *RowError {
 	d := &h.deals[i]
-	b.reset(string(h.at(d.id)), d.line)
+	b.reset(h.at(d.id), d.line)
 	if d.bad {
 		b.bad = true
 		return nil
@@ -202,7 +202,7 @@ func (h *held) restore(t *table, k *cols, stages *stageTable, i int, b *builder)
 		return nil
 	}
 	if len(k.attrs) > 0 {
-		b.attrs = make(map[string]string, len(k.attrs))
+		b.attrs = t.attrMap(len(k.attrs))
 		for _, c := range k.attrs {
 			b.attrs[t.header[c]] = ""
 		}
@@ -215,27 +215,27 @@ func (h *held) restore(t *table, k *cols, stages *stageTable, i int, b *builder)
 		v := h.at(off)
 		switch col {
 		case k.owner:
-			b.owner = t.in.get(v)
+			b.owner = t.intern(v)
 		case k.segment:
-			b.segment = t.in.get(v)
+			b.segment = t.intern(v)
 		case k.source:
-			b.source = t.in.get(v)
+			b.source = t.intern(v)
 		case k.account:
-			b.account = t.in.get(v)
+			b.account = t.intern(v)
 		case k.amount:
 			a, err := parseAmount(v)
 			if err != nil {
-				return &RowError{Line: d.line, Column: t.header[col], Value: string(v), DealID: b.id, Err: err}
+				return &RowError{Line: d.line, Column: t.header[col], Value: string(v), DealID: b.ident(), Err: err}
 			}
 			b.amount = a
 		case k.expected:
 			at, err := t.opt.Dates.parse(v)
 			if err != nil {
-				return &RowError{Line: d.line, Column: t.header[col], Value: string(v), DealID: b.id, Err: err}
+				return &RowError{Line: d.line, Column: t.header[col], Value: string(v), DealID: b.ident(), Err: err}
 			}
 			b.expected = at
 		default:
-			b.attrs[t.header[col]] = t.in.get(v)
+			b.attrs[t.header[col]] = t.intern(v)
 		}
 	}
 	return nil

@@ -1,8 +1,10 @@
 package crm
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"iter"
 	"slices"
@@ -93,12 +95,14 @@ type LongColumns struct {
 //
 // By default the rows of a deal are taken to be contiguous: a deal is
 // emitted as soon as the id changes, and the reader holds one deal at a
-// time plus a 64-bit hash of each id read with its first and last lines
-// (some 24 bytes a deal, never the ids), to find an id that comes back
-// after its deal was emitted; each row of it is an error wrapping
-// [ErrNotContiguous] naming the lines of both and suggesting Scattered.
-// Two ids share a hash with probability about n²/2⁶⁵ over n deals (under
-// 3e-6 for ten million), which would report a false repeat. With
+// time plus a 64-bit hash of each id read with its first and last lines,
+// never the ids, in a flat open-addressing table of 16-byte slots kept
+// between 40% and 81% full (20 to 40 bytes a deal), to find an id that
+// comes back after its deal was emitted; each row of it is an error
+// wrapping [ErrNotContiguous] naming the lines of both and suggesting
+// Scattered. Two ids share a hash with probability about n²/2⁶⁵ over n
+// deals (under 3e-6 for ten million), which would report a false repeat.
+// [Long.Tally] reads again as Scattered an input whose ids come back. With
 // Scattered set, the reader holds every deal until the end of the input
 // and emits them in the order of their first rows. It holds them compactly,
 // in flat arrays that the garbage collector need not scan: per deal its
@@ -133,7 +137,16 @@ type Long struct {
 // bad rows go to [Options.OnSkip] instead. r is read once, to its end
 // unless the consumer stops first; it is not closed.
 func (c Long) Deals(ctx context.Context, r io.Reader) iter.Seq2[funnel.Deal, error] {
-	return seq(func(emit func(funnel.Deal) error) error { return c.run(ctx, r, emit) })
+	return seq(func(emit func(funnel.Deal) error) error {
+		lr, err := c.open(ctx, r, &sink{emit: emit}, nil)
+		if err != nil {
+			return err
+		}
+		if c.Scattered {
+			return lr.scattered()
+		}
+		return lr.grouped(false)
+	})
 }
 
 // ReadAll reads every deal from r, as [Long.Deals] does, and returns them
@@ -147,190 +160,205 @@ func (c Long) ReadAll(ctx context.Context, r io.Reader) (Result, error) {
 	})
 }
 
-func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error) error {
+// longReader is a long history opened: its table past the header, and
+// the columns and stage names resolved.
+type longReader struct {
+	f                       funnel.Funnel
+	t                       *table
+	k                       cols
+	stageCol, atCol, delCol int
+	stages                  *stageTable
+	// seed hashes the ids of a reader that stops when one comes back
+	// (grouped(true)); ids holds their hashes.
+	seed maphash.Seed
+	ids  *hashSet
+	pend []uint64 // hashes not yet added to ids (see [hashSet.addAll])
+	// size is the number of bytes the reader is to read, 0 when unknown:
+	// ids is made the size that the first deals say it will need.
+	size int64
+}
+
+// open checks the configuration and reads the header of r. Deals go to
+// out; by, when out is a tally's, names its grouping attributes.
+func (c Long) open(ctx context.Context, r io.Reader, out *sink, by []string) (*longReader, error) {
 	if err := checkFunnel(c.Funnel); err != nil {
-		return err
+		return nil, err
 	}
 	stages, err := newStageTable(c.Funnel, c.Stages)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	t, err := open(ctx, r, c.Options)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	t.out = out
 	t.lax = c.Columns.AllowAbsent
-	k, err := t.dealCols(dealCols{ID: c.Columns.ID, Owner: c.Columns.Owner, Segment: c.Columns.Segment, Source: c.Columns.Source,
+	lr := &longReader{f: c.Funnel, t: t, stages: stages}
+	lr.k, err = t.dealCols(dealCols{ID: c.Columns.ID, Owner: c.Columns.Owner, Segment: c.Columns.Segment, Source: c.Columns.Source,
 		Account: c.Columns.Account, Amount: c.Columns.Amount, ExpectedClose: c.Columns.ExpectedClose, Assigned: c.Columns.Assigned})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	stageCol, err := t.col(c.Columns.Stage, "stage", true)
-	if err != nil {
-		return err
+	if lr.stageCol, err = t.col(c.Columns.Stage, "stage", true); err != nil {
+		return nil, err
 	}
-	atCol, err := t.col(c.Columns.At, "entered_at", true)
-	if err != nil {
-		return err
+	if lr.atCol, err = t.col(c.Columns.At, "entered_at", true); err != nil {
+		return nil, err
 	}
-	delCol, err := t.col(c.Columns.Deleted, none, false)
-	if err != nil {
-		return err
+	if lr.delCol, err = t.col(c.Columns.Deleted, none, false); err != nil {
+		return nil, err
 	}
-	k.attrs = t.attrCols()
-	var sl slab
-	// cellOf names the stage cell of an event as written.
-	cellOf := func(e rawEvent) (string, string) {
-		return t.header[stageCol], stages.written(c.Funnel, e.src, e.stage)
+	lr.k.attrs = t.attrCols()
+	if out.tally != nil {
+		lr.k = lr.k.only(t, by)
 	}
+	return lr, nil
+}
 
-	// event reads the stage and time of a record, or that it is marked
-	// deleted. Its error names no deal; the caller sets it.
-	event := func(fields [][]byte) (e rawEvent, deleted bool, re *RowError) {
-		e.line = t.rec.start
-		if delCol >= 0 {
-			del, err := parseFlag(cell(fields, delCol))
-			if err != nil {
-				return e, false, t.cellErr(fields, delCol, "", err)
-			}
-			if del {
-				return e, true, nil
-			}
-		}
-		st, spell, ok := stages.lookup(fields[stageCol])
-		if !ok {
-			return e, false, t.cellErr(fields, stageCol, "", unknownStage(cell(fields, stageCol)))
-		}
-		av := cell(fields, atCol)
-		if len(av) == 0 {
-			return e, false, t.cellErr(fields, atCol, "", fmt.Errorf("%w: no time", ErrMissingValue))
-		}
-		at, err := t.opt.Dates.parse(av)
+// cellOf names the stage cell of an event as written.
+func (lr *longReader) cellOf(e rawEvent) (string, string) {
+	return lr.t.header[lr.stageCol], lr.stages.written(lr.f, e.src, e.stage)
+}
+
+// event reads the stage and time of a record, or that it is marked
+// deleted. Its error names no deal; the caller sets it.
+func (lr *longReader) event(fields [][]byte) (e rawEvent, deleted bool, re *RowError) {
+	t := lr.t
+	e.line = t.rec.start
+	if lr.delCol >= 0 {
+		del, err := parseFlag(cell(fields, lr.delCol))
 		if err != nil {
-			return e, false, t.cellErr(fields, atCol, "", err)
+			return e, false, t.cellErr(fields, lr.delCol, "", err)
 		}
-		e.at, e.stage, e.src = at, st, spell
-		return e, false, nil
+		if del {
+			return e, true, nil
+		}
 	}
-	// row reads one record into b; a failure marks the deal bad.
-	row := func(b *builder, fields [][]byte) error {
-		b.lastLine = t.rec.start
-		e, del, re := event(fields)
-		switch {
-		case re != nil:
-			re.DealID = b.id
-		case del:
-			b.deleted = append(b.deleted, e.line)
-			return nil
-		default:
-			if re = t.fill(&k, b, fields); re == nil {
-				b.events = append(b.events, e)
-				return nil
-			}
-		}
-		b.bad = true
-		return t.skip(re)
+	st, spell, ok := lr.stages.lookup(fields[lr.stageCol])
+	if !ok {
+		return e, false, t.cellErr(fields, lr.stageCol, "", unknownStage(cell(fields, lr.stageCol)))
 	}
-	// done emits a finished deal, or reports why it cannot be.
-	done := func(b *builder) error {
-		if b.bad {
-			return nil
-		}
-		if len(b.events) == 0 {
-			// Every row of the deal was deleted: nothing is left to read
-			// but the notes.
-			for _, line := range b.deleted {
-				t.note(deletedNote(b.id, line))
-			}
-			return nil
-		}
-		d, re := t.finish(c.Funnel, b, cellOf, &sl)
-		if re != nil {
-			return t.skip(re)
-		}
-		return emit(d)
+	av := cell(fields, lr.atCol)
+	if len(av) == 0 {
+		return e, false, t.cellErr(fields, lr.atCol, "", fmt.Errorf("%w: no time", ErrMissingValue))
 	}
-	missingID := func(fields [][]byte) error {
-		return t.skip(t.cellErr(fields, k.id, "", fmt.Errorf("%w: no deal id", ErrMissingValue)))
+	at, err := t.opt.Dates.parseIn(av, &t.months)
+	if err != nil {
+		return e, false, t.cellErr(fields, lr.atCol, "", err)
 	}
+	e.at, e.stage, e.src = at, st, spell
+	return e, false, nil
+}
 
-	if c.Scattered {
-		var keep []int // the columns whose last value a deal keeps
-		for _, col := range append([]int{k.owner, k.segment, k.source, k.account, k.amount, k.expected}, k.attrs...) {
-			if col >= 0 {
-				keep = append(keep, col)
-			}
-		}
-		h := newHeld(keep, t.opt.Dates.loc())
-		bad := map[string]bool{} // ids of rows with the wrong number of fields
-		for {
-			fields, err := t.next()
-			for _, id := range t.badIDs {
-				bad[id] = true
-			}
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return err
-			}
-			id := cell(fields, k.id)
-			if len(id) == 0 {
-				if err := missingID(fields); err != nil {
-					return err
-				}
-				continue
-			}
-			if h.full() {
-				return errTooMany(t.rec.start)
-			}
-			i := h.deal(id, t.rec.start)
-			e, del, re := event(fields)
-			switch {
-			case re != nil:
-			case del:
-				h.add(i, time.Time{}, e.line, deletedRow)
-			default:
-				if re = h.hold(t, &k, i, fields); re == nil {
-					h.add(i, e.at, e.line, eventCode(e.stage, e.src))
-				}
-			}
-			if re != nil {
-				re.DealID = string(id)
-				h.deals[i].bad = true
-				if err := t.skip(re); err != nil {
-					return err
-				}
-			}
-		}
-		var b builder
-		for i := range h.deals {
-			if re := h.restore(t, &k, stages, i, &b); re != nil {
-				if err := t.skip(re); err != nil {
-					return err
-				}
-				continue
-			}
-			b.bad = b.bad || bad[b.id]
-			if err := done(&b); err != nil {
-				return err
-			}
-		}
+// row reads one record into b; a failure marks the deal bad.
+func (lr *longReader) row(b *builder, fields [][]byte) error {
+	t := lr.t
+	b.lastLine = t.rec.start
+	e, del, re := lr.event(fields)
+	switch {
+	case re != nil:
+		re.DealID = b.ident()
+	case del:
+		b.deleted = append(b.deleted, e.line)
 		return nil
+	default:
+		if re = t.fill(&lr.k, b, fields); re == nil {
+			b.events = append(b.events, e)
+			return nil
+		}
 	}
+	b.bad = true
+	return t.skip(re)
+}
 
-	seen := newIDSet()
+// done hands on a finished deal, or reports why it cannot be.
+func (lr *longReader) done(b *builder) error {
+	t := lr.t
+	if b.bad {
+		return t.halt
+	}
+	if len(b.events) == 0 {
+		// Every row of the deal was deleted: nothing is left to read
+		// but the notes.
+		for _, line := range b.deleted {
+			t.note(deletedNote(b.ident(), line))
+		}
+		return t.halt
+	}
+	d, re := t.finish(lr.f, b, lr.cellOf)
+	if re == nil {
+		var err error
+		if re, err = t.accept(lr.f, d, b, nil); err != nil {
+			return err
+		}
+	}
+	if re != nil {
+		if err := t.skip(re); err != nil {
+			return err
+		}
+	}
+	return t.halt
+}
+
+func (lr *longReader) missingID(fields [][]byte) error {
+	t := lr.t
+	return t.skip(t.cellErr(fields, lr.k.id, "", fmt.Errorf("%w: no deal id", ErrMissingValue)))
+}
+
+// grouped reads deals whose rows are together: a deal is done as soon as
+// the id changes. An id that comes back after its deal was done is, when
+// restart is set, the end of reading with errReturned; otherwise each of
+// its rows is a row error wrapping [ErrNotContiguous].
+//
+// With restart set, the ids are looked up in batches of pendBatch deals,
+// whatever happens in between is undone by reading the input again: when
+// reading ends, for any reason, with an id in the batch that came back,
+// it ends with errReturned.
+func (lr *longReader) grouped(restart bool) error {
+	if !restart {
+		return lr.groupedLoop(false)
+	}
+	if lr.ids == nil {
+		lr.seed, lr.ids = maphash.MakeSeed(), newHashSet()
+	}
+	err := lr.groupedLoop(true)
+	if lr.ids.addAll(lr.pend) {
+		return errReturned
+	}
+	lr.pend = lr.pend[:0]
+	return err
+}
+
+// sizeAfter is the number of deals after which a restartable grouped
+// read of known size sizes its set of ids (see longReader.size).
+const sizeAfter = 4096
+
+// pendBatch is the number of deals whose ids a restartable grouped read
+// looks up together.
+const pendBatch = 64
+
+func (lr *longReader) groupedLoop(restart bool) error {
+	t, k := lr.t, &lr.k
+	var seen *idSet
+	if !restart {
+		seen = newIDSet()
+	}
 	var b builder
 	inDeal := false   // b holds a deal
-	returned := false // b's id came back after its deal was emitted
+	returned := false // b's id came back after its deal was done
 	var first [2]int32
+	slot := 0 // b's slot in seen
 	// ids of rows with the wrong number of fields skipped since the last
 	// change of deal: the deal held or the next one is left out.
 	var bad []string
+	from, deals := t.rec.offset(), 0
+	var next [][]byte // ids ahead (see [idSet.touch])
+	ahead := 0        // deals to go before the next touch
 	for {
 		fields, err := t.next()
 		for _, id := range t.badIDs {
-			if inDeal && id == b.id {
+			if inDeal && id == string(b.idb) {
 				b.bad = true
 			} else {
 				bad = append(bad, id)
@@ -344,22 +372,47 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		}
 		id := cell(fields, k.id)
 		if len(id) == 0 {
-			if err := missingID(fields); err != nil {
+			if err := lr.missingID(fields); err != nil {
 				return err
 			}
 			continue
 		}
-		if !inDeal || string(id) != b.id {
+		if !inDeal || !bytes.Equal(id, b.idb) {
 			if inDeal && !returned {
-				seen.add(b.id, b.line, b.lastLine)
-				if err := done(&b); err != nil {
+				if seen != nil {
+					seen.setLast(slot, b.lastLine)
+				}
+				if err := lr.done(&b); err != nil {
 					return err
 				}
 			}
-			b.reset(string(id), t.rec.start)
+			b.reset(id, t.rec.start)
 			inDeal = true
-			first, returned = seen.lookup(b.id)
-			b.bad = slices.Contains(bad, b.id)
+			if restart {
+				if deals++; deals == sizeAfter && lr.size > 0 {
+					if read := t.rec.offset() - from; read > 0 {
+						n := float64(deals) * float64(lr.size) / float64(read)
+						lr.ids.reserve(int(min(n*1.05, 1<<31)))
+					}
+				}
+				lr.pend = append(lr.pend, hashID(lr.seed, id))
+				if len(lr.pend) == pendBatch {
+					if lr.ids.addAll(lr.pend) {
+						return errReturned
+					}
+					lr.pend = lr.pend[:0]
+				}
+			} else {
+				slot, first, returned = seen.claim(id, t.rec.start)
+				// Start the lookups of the next deals, whose slots are
+				// most often not in the cache, all at once.
+				if ahead--; ahead <= 0 {
+					next = t.rec.peekIDs(next[:0], k.id, id, 32, 256)
+					seen.touch(next)
+					ahead = len(next)
+				}
+			}
+			b.bad = len(bad) > 0 && slices.Contains(bad, string(id))
 			bad = bad[:0]
 		}
 		if returned {
@@ -368,18 +421,90 @@ func (c Long) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 			if first[1] != first[0] {
 				lines = fmt.Sprintf("lines %d-%d", first[0], first[1])
 			}
-			re := &RowError{Line: t.rec.start, DealID: b.id, Err: fmt.Errorf("%w: the deal was already read at %s; set Scattered if the rows of a deal are not together", ErrNotContiguous, lines)}
+			re := &RowError{Line: t.rec.start, DealID: b.ident(), Err: fmt.Errorf("%w: the deal was already read at %s; set Scattered if the rows of a deal are not together", ErrNotContiguous, lines)}
 			if err := t.skip(re); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := row(&b, fields); err != nil {
+		if err := lr.row(&b, fields); err != nil {
 			return err
 		}
 	}
 	if inDeal && !returned {
-		return done(&b)
+		if seen != nil {
+			seen.setLast(slot, b.lastLine)
+		}
+		return lr.done(&b)
+	}
+	return nil
+}
+
+// scattered reads deals whose rows may be anywhere in the input: it holds
+// them all (see [held]) and does them at the end of the input, in the
+// order of their first rows.
+func (lr *longReader) scattered() error {
+	t, k := lr.t, &lr.k
+	var keep []int // the columns whose last value a deal keeps
+	for _, col := range append([]int{k.owner, k.segment, k.source, k.account, k.amount, k.expected}, k.attrs...) {
+		if col >= 0 {
+			keep = append(keep, col)
+		}
+	}
+	h := newHeld(keep, t.opt.Dates.loc())
+	bad := map[string]bool{} // ids of rows with the wrong number of fields
+	for {
+		fields, err := t.next()
+		for _, id := range t.badIDs {
+			bad[id] = true
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		id := cell(fields, k.id)
+		if len(id) == 0 {
+			if err := lr.missingID(fields); err != nil {
+				return err
+			}
+			continue
+		}
+		if h.full() {
+			return errTooMany(t.rec.start)
+		}
+		i := h.deal(id, t.rec.start)
+		e, del, re := lr.event(fields)
+		switch {
+		case re != nil:
+		case del:
+			h.add(i, time.Time{}, e.line, deletedRow)
+		default:
+			if re = h.hold(t, k, i, fields); re == nil {
+				h.add(i, e.at, e.line, eventCode(e.stage, e.src))
+			}
+		}
+		if re != nil {
+			re.DealID = string(id)
+			h.deals[i].bad = true
+			if err := t.skip(re); err != nil {
+				return err
+			}
+		}
+	}
+	var b builder
+	for i := range h.deals {
+		if re := h.restore(t, k, lr.stages, i, &b); re != nil {
+			if err := t.skip(re); err != nil {
+				return err
+			}
+			continue
+		}
+		b.bad = b.bad || bad[b.ident()]
+		if err := lr.done(&b); err != nil {
+			return err
+		}
 	}
 	return nil
 }

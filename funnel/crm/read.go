@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"iter"
 	"slices"
@@ -75,16 +74,24 @@ const (
 	// out. A deal whose every row is deleted is not read; its notes are
 	// all there is of it.
 	NoteDeleted
+	// NoteScattered is a deal whose rows are not together, found by
+	// [Long.Tally] reading a history as grouped by deal (Scattered not
+	// set): the input was read again as with Scattered, and this note, at
+	// the first line where an id came back, reported before the reports
+	// of that read, says so.
+	NoteScattered
 )
 
 // String returns "duplicate", "reordered", "no-amount",
-// "reopened", "same-stage" or "deleted".
+// "reopened", "same-stage", "deleted" or "scattered".
 func (k NoteKind) String() string {
 	switch k {
 	case NoteSameStage:
 		return "same-stage"
 	case NoteDeleted:
 		return "deleted"
+	case NoteScattered:
+		return "scattered"
 	case NoteDuplicate:
 		return "duplicate"
 	case NoteReordered:
@@ -100,7 +107,7 @@ func (k NoteKind) String() string {
 // MarshalText encodes the kind as its [NoteKind.String]; a kind out of
 // range is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
 func (k NoteKind) MarshalText() ([]byte, error) {
-	b, ok := enum.Text(k, NoteDeleted)
+	b, ok := enum.Text(k, NoteScattered)
 	if !ok {
 		return nil, &funnel.InputError{Op: "crm", Name: "note kind", Value: strconv.Itoa(int(k)), Err: funnel.ErrOutOfRange}
 	}
@@ -110,7 +117,7 @@ func (k NoteKind) MarshalText() ([]byte, error) {
 // UnmarshalText decodes a kind from its [NoteKind.String]; any other text
 // is a *[funnel.InputError] wrapping [funnel.ErrOutOfRange].
 func (k *NoteKind) UnmarshalText(b []byte) error {
-	v, ok := enum.Parse(b, NoteDeleted)
+	v, ok := enum.Parse(b, NoteScattered)
 	if !ok {
 		return &funnel.InputError{Op: "crm", Name: "note kind", Value: strconv.Quote(string(b)), Err: funnel.ErrOutOfRange}
 	}
@@ -145,6 +152,16 @@ const ctxEvery = 4096
 // errStopped tells a reader's loop that the consumer stopped iterating.
 var errStopped = errors.New("crm: iteration stopped")
 
+// errNeedLines tells a part read before its line numbers were known that
+// it has something to report: it is read again with them (see
+// [table.relLines]).
+var errNeedLines = errors.New("crm: line numbers needed")
+
+// errReturned tells a reader's caller that a deal id came back after its
+// deal was read, in a reader told to stop there (it will read the input
+// again as Scattered).
+var errReturned = errors.New("crm: deal id came back")
+
 // table is an opened input: its records, header and settings.
 type table struct {
 	rec    *records
@@ -154,6 +171,8 @@ type table struct {
 	lax    bool   // an optional column named and absent is absent, not an error
 	used   []bool // header columns given a role
 	in     interner
+	texts  *textCache // in front of in
+	months monthCache // of the event times read
 	ctx    context.Context
 	// tillCtx counts down the records left before ctx is checked again.
 	tillCtx int
@@ -166,6 +185,14 @@ type table struct {
 	// last returned, so that a reader can leave their deals out.
 	idCol  int
 	badIDs []string
+	// out is where finished deals go.
+	out *sink
+	// halt, when set, ends reading at the next deal: see [table.note].
+	halt error
+	// relLines says the line numbers are not yet known (a part of the
+	// input read in parallel, see tallyParts): any report ends reading
+	// with errNeedLines, and the part is read again once they are.
+	relLines bool
 }
 
 func (o Options) check() error {
@@ -393,6 +420,9 @@ func (t *table) next() ([][]byte, error) {
 // skip reports a bad row: in strict mode it is returned as the error that
 // ends reading; in lenient mode it goes to OnSkip.
 func (t *table) skip(e *RowError) error {
+	if t.relLines {
+		return errNeedLines
+	}
 	if !t.opt.Lenient {
 		return e
 	}
@@ -401,9 +431,14 @@ func (t *table) skip(e *RowError) error {
 }
 
 func (t *table) note(n Note) {
-	if t.opt.OnNote != nil {
-		t.opt.OnNote(n)
+	if t.opt.OnNote == nil {
+		return
 	}
+	if t.relLines {
+		t.halt = errNeedLines
+		return
+	}
+	t.opt.OnNote(n)
 }
 
 // cellErr returns a *RowError for cell i of the current record, fields,
@@ -411,26 +446,6 @@ func (t *table) note(n Note) {
 // included).
 func (t *table) cellErr(fields [][]byte, i int, id string, err error) *RowError {
 	return &RowError{Line: t.rec.start, Column: t.header[i], Value: string(fields[i]), DealID: id, Err: err}
-}
-
-// idSet remembers deal ids by a 64-bit hash, with the lines where each was
-// read: a map entry of 16 bytes a deal, never the ids themselves. Two
-// different ids share a hash with probability about n²/2⁶⁵ over n ids
-// (below 3e-6 for ten million), which would report a false repeat.
-type idSet struct {
-	seed maphash.Seed
-	m    map[uint64][2]int32
-}
-
-func newIDSet() *idSet { return &idSet{seed: maphash.MakeSeed(), m: map[uint64][2]int32{}} }
-
-func (s *idSet) lookup(id string) ([2]int32, bool) {
-	v, ok := s.m[maphash.String(s.seed, id)]
-	return v, ok
-}
-
-func (s *idSet) add(id string, first, last int) {
-	s.m[maphash.String(s.seed, id)] = [2]int32{int32(first), int32(last)}
 }
 
 // seq turns a reader's loop into a sequence: the loop yields deals through

@@ -99,7 +99,7 @@ type Snapshot struct {
 // of which passes [funnel.Deal.Validate]; see [Long.Deals] for how the
 // sequence ends and for errors.
 func (c Snapshot) Deals(ctx context.Context, r io.Reader) iter.Seq2[funnel.Deal, error] {
-	return seq(func(emit func(funnel.Deal) error) error { return c.run(ctx, r, emit) })
+	return seq(func(emit func(funnel.Deal) error) error { return c.run(ctx, r, &sink{emit: emit}, nil, nil) })
 }
 
 // ReadAll reads every deal from r; see [Long.ReadAll].
@@ -110,7 +110,8 @@ func (c Snapshot) ReadAll(ctx context.Context, r io.Reader) (Result, error) {
 	})
 }
 
-func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error) error {
+// run reads the snapshot from r into out; see [Wide.run].
+func (c Snapshot) run(ctx context.Context, r io.Reader, out *sink, by []string, part *partCtl) error {
 	f := c.Funnel
 	if err := checkFunnel(f); err != nil {
 		return err
@@ -152,11 +153,25 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 		}
 	}
 	k.attrs = t.attrCols()
+	t.out = out
+	if out.tally != nil {
+		k = k.only(t, by)
+	}
+	var ids *idHashes
+	if part != nil {
+		if part.mode == modeProbe {
+			part.t, part.idCol = t, k.id
+			return nil
+		}
+		part.apply(t)
+		if part.mode == modeRestart {
+			ids = part.ids
+		}
+	}
 	last := f.Last()
-	var sl slab
 	var b builder
 	dates := make([]time.Time, f.Len())
-	build := func(fields [][]byte) (funnel.Deal, *RowError) {
+	build := func(fields [][]byte) (*RowError, error) {
 		date := func(i int) (time.Time, *RowError) {
 			if i < 0 {
 				return time.Time{}, nil
@@ -167,17 +182,17 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 			}
 			d, err := t.opt.Dates.parse(v)
 			if err != nil {
-				return time.Time{}, t.cellErr(fields, i, b.id, err)
+				return time.Time{}, t.cellErr(fields, i, b.ident(), err)
 			}
 			return d, nil
 		}
 		if re := t.fill(&k, &b, fields); re != nil {
-			return funnel.Deal{}, re
+			return re, nil
 		}
 		sv := cell(fields, cs.stage)
 		st, _, ok := stages.lookup(sv)
 		if !ok {
-			return funnel.Deal{}, t.cellErr(fields, cs.stage, b.id, unknownStage(sv))
+			return t.cellErr(fields, cs.stage, b.ident(), unknownStage(sv)), nil
 		}
 		outcome, reached := funnel.Open, st
 		switch {
@@ -188,8 +203,8 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 		}
 		if cs.status >= 0 {
 			v := cell(fields, cs.status)
-			bad := func(err error, why string) (funnel.Deal, *RowError) {
-				return funnel.Deal{}, t.cellErr(fields, cs.status, b.id, fmt.Errorf("%w: %s at stage %q", err, why, sv))
+			bad := func(err error, why string) (*RowError, error) {
+				return t.cellErr(fields, cs.status, b.ident(), fmt.Errorf("%w: %s at stage %q", err, why, sv)), nil
 			}
 			switch strings.ToLower(string(v)) {
 			case "":
@@ -208,13 +223,13 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 				}
 				outcome = funnel.Lost
 			default:
-				return funnel.Deal{}, t.cellErr(fields, cs.status, b.id, fmt.Errorf("%w: want open, won or lost", ErrBadStatus))
+				return t.cellErr(fields, cs.status, b.ident(), fmt.Errorf("%w: want open, won or lost", ErrBadStatus)), nil
 			}
 		}
 		var re *RowError
 		for s, i := range stageCols {
 			if dates[s], re = date(i); re != nil {
-				return funnel.Deal{}, re
+				return re, nil
 			}
 		}
 		// An open deal's Closed cell is ignored (see [Snapshot]), so a
@@ -222,7 +237,7 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 		var closed time.Time
 		if outcome != funnel.Open {
 			if closed, re = date(cs.closed); re != nil {
-				return funnel.Deal{}, re
+				return re, nil
 			}
 		}
 		n := 0
@@ -234,7 +249,7 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 				n++
 			}
 		}
-		events := sl.take(n)
+		events := t.out.take(n)
 		n = 0
 		for s := range dates {
 			if !has(s) {
@@ -251,14 +266,14 @@ func (c Snapshot) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) e
 			events[n] = funnel.Event{Stage: s, At: at}
 			n++
 		}
-		d := b.deal(events)
+		d := t.out.deal(&b, events)
 		if outcome != funnel.Open {
 			d.Outcome, d.Closed = outcome, closed
 			if outcome == funnel.Won {
 				d.Closed = events[n-1].At
 			}
 		}
-		return t.check(f, d, b.line)
+		return t.accept(f, d, &b, nil)
 	}
-	return t.perRow(&k, &b, build, emit)
+	return t.perRow(&k, &b, build, ids)
 }

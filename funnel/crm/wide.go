@@ -128,7 +128,7 @@ type Wide struct {
 // of which passes [funnel.Deal.Validate]; see [Long.Deals] for how the
 // sequence ends and for errors.
 func (c Wide) Deals(ctx context.Context, r io.Reader) iter.Seq2[funnel.Deal, error] {
-	return seq(func(emit func(funnel.Deal) error) error { return c.run(ctx, r, emit) })
+	return seq(func(emit func(funnel.Deal) error) error { return c.run(ctx, r, &sink{emit: emit}, nil, nil) })
 }
 
 // ReadAll reads every deal from r; see [Long.ReadAll].
@@ -139,7 +139,10 @@ func (c Wide) ReadAll(ctx context.Context, r io.Reader) (Result, error) {
 	})
 }
 
-func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error) error {
+// run reads the export from r into out; by names the grouping of out's
+// tally, and part, when not nil, sets the reader up for one part of an
+// input read in parallel.
+func (c Wide) run(ctx context.Context, r io.Reader, out *sink, by []string, part *partCtl) error {
 	f := c.Funnel
 	if err := checkFunnel(f); err != nil {
 		return err
@@ -179,8 +182,22 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		return err
 	}
 	k.attrs = t.attrCols()
+	t.out = out
+	if out.tally != nil {
+		k = k.only(t, by)
+	}
+	var ids *idHashes
+	if part != nil {
+		if part.mode == modeProbe {
+			part.t, part.idCol = t, k.id
+			return nil
+		}
+		part.apply(t)
+		if part.mode == modeRestart {
+			ids = part.ids
+		}
+	}
 	last := f.Last()
-	var sl slab
 	var b builder
 	var row [][]byte // the record being read
 	// cellOf names the cell an event was read from, as written.
@@ -197,11 +214,11 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		}
 		at, err := t.opt.Dates.parse(v)
 		if err != nil {
-			return time.Time{}, nil, t.cellErr(fields, i, b.id, err)
+			return time.Time{}, nil, t.cellErr(fields, i, b.ident(), err)
 		}
 		return at, v, nil
 	}
-	build := func(fields [][]byte) (funnel.Deal, *RowError) {
+	build := func(fields [][]byte) (*RowError, error) {
 		row = fields
 		// The deal's state now: the current stage (-2 when unknown) and
 		// the lost flag (-1 unknown, 0 no, 1 yes).
@@ -211,7 +228,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 			if curCell = cell(fields, stageCol); len(curCell) > 0 {
 				st, _, ok := stages.lookup(curCell)
 				if !ok {
-					return funnel.Deal{}, t.cellErr(fields, stageCol, b.id, unknownStage(curCell))
+					return t.cellErr(fields, stageCol, b.ident(), unknownStage(curCell)), nil
 				}
 				cur = st
 			}
@@ -220,7 +237,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 			v := cell(fields, lostFlag)
 			lost, err := parseFlag(v)
 			if err != nil {
-				return funnel.Deal{}, t.cellErr(fields, lostFlag, b.id, err)
+				return t.cellErr(fields, lostFlag, b.ident(), err), nil
 			}
 			if len(v) > 0 {
 				flag = 0
@@ -229,7 +246,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 				}
 			}
 			if flag >= 0 && cur != -2 && (flag == 1) != (cur == lostStage) {
-				return funnel.Deal{}, t.cellErr(fields, lostFlag, b.id, fmt.Errorf("%w: %s is %q", ErrBadStatus, t.header[stageCol], curCell))
+				return t.cellErr(fields, lostFlag, b.ident(), fmt.Errorf("%w: %s is %q", ErrBadStatus, t.header[stageCol], curCell)), nil
 			}
 		}
 		saysLost := flag == 1 || cur == lostStage
@@ -244,7 +261,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		for s, i := range stageCols {
 			at, v, re := date(fields, i)
 			if re != nil {
-				return funnel.Deal{}, re
+				return re, nil
 			}
 			switch {
 			case v == nil:
@@ -261,7 +278,7 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		at, v, re := date(fields, lostAt)
 		switch {
 		case re != nil:
-			return funnel.Deal{}, re
+			return re, nil
 		case v == nil:
 			b.lostUntimed = saysLost
 		case flag == 0 || (cur != -2 && cur != lostStage):
@@ -272,28 +289,32 @@ func (c Wide) run(ctx context.Context, r io.Reader, emit func(funnel.Deal) error
 		if b.lostUntimed || wonUntimed {
 			at, _, re := date(fields, closedCol)
 			if re != nil {
-				return funnel.Deal{}, re
+				return re, nil
 			}
 			b.closedHint = at
 			if wonUntimed {
 				if at.IsZero() {
-					return funnel.Deal{}, t.cellErr(fields, stageCol, b.id, fmt.Errorf("%w: at the won stage without a won date or a close date", ErrMissingValue))
+					return t.cellErr(fields, stageCol, b.ident(), fmt.Errorf("%w: at the won stage without a won date or a close date", ErrMissingValue)), nil
 				}
 				b.events = append(b.events, rawEvent{at: at, line: b.line, stage: last, src: int32(closedCol)})
 			}
 		}
 		if re := t.fill(&k, &b, fields); re != nil {
-			return funnel.Deal{}, re
+			return re, nil
 		}
-		d, re := t.finish(f, &b, cellOf, &sl) // checks the deal and reports its notes
-		if re == nil {
+		d, re := t.finish(f, &b, cellOf)
+		if re != nil {
+			return re, nil
+		}
+		var post []Note // reported once the deal is accepted
+		if t.opt.OnNote != nil {
 			for _, s := range stale {
-				t.note(Note{Line: b.line, DealID: b.id, Kind: NoteReopened, Detail: s + " ignored: " + why()})
+				post = append(post, Note{Line: b.line, DealID: b.ident(), Kind: NoteReopened, Detail: s + " ignored: " + why()})
 			}
 		}
-		return d, re
+		return t.accept(f, d, &b, post)
 	}
-	return t.perRow(&k, &b, build, emit)
+	return t.perRow(&k, &b, build, ids)
 }
 
 // checkStageKeys checks that every key of a StageDates map is a stage of
@@ -393,14 +414,33 @@ func (t *table) stageDateCols(f funnel.Funnel, c WideColumns, stages *stageTable
 	return cols, lostAt, nil
 }
 
-// perRow runs the loop of a one-row-per-deal reader.
-func (t *table) perRow(k *cols, b *builder, build func([][]byte) (funnel.Deal, *RowError), emit func(funnel.Deal) error) error {
-	seen := newIDSet()
+// perRow runs the loop of a one-row-per-deal reader: build reads a row
+// into b and hands its deal on. With ids nil, an id read twice is a row
+// error wrapping [funnel.ErrDuplicateDeal] naming the first line;
+// otherwise the ids' hashes go to ids, looked up in batches, and an id
+// read twice ends reading with errReturned, whatever else would end it
+// after that id (a reader that reads again in one stream needs no more).
+func (t *table) perRow(k *cols, b *builder, build func([][]byte) (*RowError, error), ids *idHashes) error {
+	var pend []uint64 // hashes not yet added to ids (see [hashSet.addAll])
+	err := t.perRowLoop(k, b, build, ids, &pend)
+	if ids != nil && ids.set.addAll(pend) {
+		return errReturned
+	}
+	if err == io.EOF {
+		return nil
+	}
+	return err
+}
+
+func (t *table) perRowLoop(k *cols, b *builder, build func([][]byte) (*RowError, error), ids *idHashes, pend *[]uint64) error {
+	var seen *idSet
+	if ids == nil {
+		seen = newIDSet()
+	}
+	var next [][]byte // ids ahead (see [idSet.touch])
+	ahead := 0        // rows to go before the next touch
 	for {
 		fields, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
 		if err != nil {
 			return err
 		}
@@ -411,22 +451,38 @@ func (t *table) perRow(k *cols, b *builder, build func([][]byte) (funnel.Deal, *
 			}
 			continue
 		}
-		b.reset(string(id), t.rec.start)
-		if lines, dup := seen.lookup(b.id); dup {
-			if err := t.skip(&RowError{Line: b.line, DealID: b.id, Err: fmt.Errorf("%w: first at line %d", funnel.ErrDuplicateDeal, lines[0])}); err != nil {
-				return err
+		b.reset(id, t.rec.start)
+		if ids != nil {
+			if *pend = append(*pend, hashID(ids.seed, id)); len(*pend) == pendBatch {
+				if ids.set.addAll(*pend) {
+					return errReturned
+				}
+				*pend = (*pend)[:0]
 			}
-			continue
-		}
-		seen.add(b.id, b.line, b.line)
-		d, re := build(fields)
-		if re != nil {
-			if err := t.skip(re); err != nil {
-				return err
+		} else {
+			_, lines, dup := seen.claim(id, b.line)
+			// Start the lookups of the next rows' ids, whose slots are
+			// most often not in the cache, all at once.
+			if ahead--; ahead <= 0 {
+				next = t.rec.peekIDs(next[:0], k.id, id, 32, 64)
+				seen.touch(next)
+				ahead = len(next)
 			}
-			continue
+			if dup {
+				if err := t.skip(&RowError{Line: b.line, DealID: b.ident(), Err: fmt.Errorf("%w: first at line %d", funnel.ErrDuplicateDeal, lines[0])}); err != nil {
+					return err
+				}
+				continue
+			}
 		}
-		if err := emit(d); err != nil {
+		re, err := build(fields)
+		if err == nil && re != nil {
+			err = t.skip(re)
+		}
+		if err == nil {
+			err = t.halt
+		}
+		if err != nil {
 			return err
 		}
 	}
