@@ -111,8 +111,15 @@ func or(flagValue, preset string) string {
 	return preset
 }
 
-// reader returns the deals of r as the flags describe them.
-func reader(ctx context.Context, cfg config, f funnel.Funnel, opts crm.Options, r io.Reader) (iter.Seq2[funnel.Deal, error], error) {
+// source is a configured reader of package crm: crm.Long, crm.Wide or
+// crm.Snapshot.
+type source interface {
+	Deals(ctx context.Context, r io.Reader) iter.Seq2[funnel.Deal, error]
+	Tally(ctx context.Context, r io.Reader, by ...string) (*funnel.Tally, error)
+}
+
+// readerOf returns the reader the flags describe.
+func readerOf(cfg config, f funnel.Funnel, opts crm.Options) (source, error) {
 	c := cfg.cols
 	dates, err := splitMap("stage-dates", c.stageDates)
 	if err != nil {
@@ -150,7 +157,7 @@ func reader(ctx context.Context, cfg config, f funnel.Funnel, opts crm.Options, 
 			Assigned: or(c.assigned, p.Assigned), Deleted: or(c.deleted, p.Deleted), AllowAbsent: p.AllowAbsent}
 		rd.Scattered = rd.Scattered || cfg.scattered
 		rd.Options = mergeOptions(rd.Options, opts)
-		return rd.Deals(ctx, r), nil
+		return rd, nil
 	case "wide":
 		if c.at != "" || c.status != "" || c.deleted != "" {
 			return nil, errors.New("-at, -status and -deleted are not columns of the wide format")
@@ -170,7 +177,7 @@ func reader(ctx context.Context, cfg config, f funnel.Funnel, opts crm.Options, 
 			StageDates: sd, StagePattern: p.StagePattern, LostAt: or(c.lostAt, p.LostAt), Lost: or(c.isLost, p.Lost),
 			Stage: or(c.stage, p.Stage), Closed: or(c.closed, p.Closed), AllowAbsent: p.AllowAbsent}
 		rd.Options = mergeOptions(rd.Options, opts)
-		return rd.Deals(ctx, r), nil
+		return rd, nil
 	default: // snapshot
 		if c.at != "" || c.lostAt != "" || c.isLost != "" || c.deleted != "" {
 			return nil, errors.New("-at, -lost-at, -is-lost and -deleted are not columns of the snapshot format")
@@ -178,7 +185,7 @@ func reader(ctx context.Context, cfg config, f funnel.Funnel, opts crm.Options, 
 		rd := crm.Snapshot{Funnel: f, Columns: crm.SnapshotColumns{ID: c.id, Stage: c.stage, Status: c.status, Owner: c.owner,
 			Segment: c.segment, Source: c.source, Account: c.account, Amount: c.amount, ExpectedClose: c.expectedClose,
 			Assigned: c.assigned, Created: c.created, Closed: c.closed, StageDates: dates}, Options: opts}
-		return rd.Deals(ctx, r), nil
+		return rd, nil
 	}
 }
 
@@ -228,11 +235,11 @@ func load(ctx context.Context, cfg config, stderr io.Writer) (input, error) {
 	}
 	defer fh.Close()
 	in.Source = name
-	deals, err := reader(ctx, cfg, f, opts, fh)
+	rd, err := readerOf(cfg, f, opts)
 	if err != nil {
 		return in, err
 	}
-	for d, err := range deals {
+	for d, err := range rd.Deals(ctx, fh) {
 		if err != nil {
 			return in, fmt.Errorf("%s: %w", name, err)
 		}
@@ -314,4 +321,13 @@ func readQuotas(r io.Reader) (map[string]decimal.Decimal, error) {
 		}
 		out[owner] = q.Decimal
 	}
+}
+
+// tally reads the export the flags describe into a tally by owner.
+func tally(ctx context.Context, cfg config, f funnel.Funnel, opts crm.Options, r io.Reader) (*funnel.Tally, error) {
+	rd, err := readerOf(cfg, f, opts)
+	if err != nil {
+		return nil, err
+	}
+	return rd.Tally(ctx, r, funnel.AttrOwner)
 }

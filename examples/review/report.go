@@ -28,12 +28,11 @@ func runReport(ctx context.Context, w io.Writer, cfg config) error {
 		return err
 	}
 	defer fh.Close()
-	deals, err := reader(ctx, cfg, f, opts, bufio.NewReaderSize(fh, 1<<20))
+	// The file itself, not a buffered reader of it: a tally reads a large
+	// file in parts on every core, and reads it again as scattered when
+	// the rows of a deal are not together.
+	t, err := tally(ctx, cfg, f, opts, fh)
 	if err != nil {
-		return err
-	}
-	t := funnel.NewTally(f, funnel.AttrOwner)
-	if err := t.AddAll(deals); err != nil {
 		return fmt.Errorf("%s: %w", cfg.in, err)
 	}
 	bw := bufio.NewWriter(w)
