@@ -5,6 +5,7 @@ import (
 	"iter"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -310,73 +311,148 @@ func (d Deal) MovedBack() bool {
 //   - [ErrNegativeAmount] for an amount below zero, and [ErrOutOfRange] for
 //     one beyond the bounds of [AmountInRange].
 func (d Deal) Validate(f Funnel) error {
-	fail := func(err error) error { return &DealError{ID: d.ID, Err: err} }
-	if strings.TrimSpace(d.ID) == "" {
-		return fail(fmt.Errorf("%w: blank id", ErrInvalidDeal))
+	var v dealView
+	return d.validate(f, &v)
+}
+
+// dealView is what [Tally.Add] learns of a deal in the one pass over its
+// events that validates it, so that nothing is looked up twice: the
+// furthest stage, the stages entered, and the times that [Deal.Start],
+// [Deal.CloseTime] and the check of the deal's span would each find again.
+type dealView struct {
+	furthest int       // [Deal.Furthest]
+	entered  uint64    // bit k set when the deal has an event at stage k < 64
+	latest   time.Time // the first of the latest event times (by After); zero without events
+	start    time.Time // [Deal.Start]
+	closed   time.Time // [Deal.CloseTime]
+	// cents and inCents are [centsOf] the amount, when it is Valid.
+	cents   int64
+	inCents bool
+	// exact says that no time of the deal has a monotonic clock reading
+	// (set by validate) and that every time lies in the span from start
+	// to the later of the close and the latest event, which [checkSpan]
+	// found to be at most [MaxDurationDays] (kept by checkSpan only
+	// then): the difference of two of them is then taken from their
+	// seconds and nanoseconds, without the overflow check of
+	// [time.Time.Sub], and is the same.
+	exact bool
+}
+
+// validate is [Deal.Validate], filling v as it goes; v is complete only
+// when it returns nil. d is not modified.
+func (d *Deal) validate(f Funnel, v *dealView) error {
+	if !nonBlank(d.ID) {
+		return d.fail(fmt.Errorf("%w: blank id", ErrInvalidDeal))
 	}
-	if f.Len() == 0 {
-		return fail(ErrEmptyFunnel)
+	n := f.Len()
+	if n == 0 {
+		return d.fail(ErrEmptyFunnel)
 	}
 	if len(d.Events) == 0 && d.Outcome != Lost {
-		return fail(fmt.Errorf("%w: %s deal with no stage events", ErrInvalidDeal, d.Outcome))
+		return d.fail(fmt.Errorf("%w: %s deal with no stage events", ErrInvalidDeal, d.Outcome))
 	}
-	var first, last time.Time
+	var first, last, latest, atLast time.Time
 	won := false
-	for i, e := range d.Events {
-		if !f.Has(e.Stage) {
-			return fail(fmt.Errorf("event %d: %w: index %d", i, ErrUnknownStage, e.Stage))
+	furthest := -1
+	var entered uint64
+	mono := (!d.Created.IsZero() && hasMono(d.Created)) || (!d.Closed.IsZero() && hasMono(d.Closed))
+	for i := range d.Events {
+		e := &d.Events[i]
+		if uint(e.Stage) >= uint(n) { // not f.Has(e.Stage)
+			return d.fail(fmt.Errorf("event %d: %w: index %d", i, ErrUnknownStage, e.Stage))
 		}
-		if e.Stage == f.Last() {
-			won = true
+		if e.Stage == n-1 && !won {
+			won, atLast = true, e.At
+		}
+		furthest = max(furthest, e.Stage)
+		entered |= 1 << (uint(e.Stage) & 63)
+		if i == 0 || e.At.After(latest) {
+			latest = e.At
 		}
 		if e.At.IsZero() {
 			continue
 		}
+		mono = mono || hasMono(e.At)
 		if first.IsZero() {
 			first = e.At
 		}
 		if e.At.Before(last) {
-			return fail(fmt.Errorf("event %d at %s (%s) before %s: %w", i, f.Stage(e.Stage), e.At.Format(time.RFC3339), last.Format(time.RFC3339), ErrEventOrder))
+			return d.fail(fmt.Errorf("event %d at %s (%s) before %s: %w", i, f.Stage(e.Stage), e.At.Format(time.RFC3339), last.Format(time.RFC3339), ErrEventOrder))
 		}
 		last = e.At
 	}
 	if !d.Created.IsZero() && !first.IsZero() && first.Before(d.Created) {
-		return fail(fmt.Errorf("first event at %s before created %s: %w", first.Format(time.RFC3339), d.Created.Format(time.RFC3339), ErrEventOrder))
+		return d.fail(fmt.Errorf("first event at %s before created %s: %w", first.Format(time.RFC3339), d.Created.Format(time.RFC3339), ErrEventOrder))
 	}
 	switch d.Outcome {
 	case Open:
 		if won {
-			return fail(fmt.Errorf("%w: open deal with an event at the last stage %q", ErrInvalidDeal, f.Stage(f.Last())))
+			return d.fail(fmt.Errorf("%w: open deal with an event at the last stage %q", ErrInvalidDeal, f.Stage(f.Last())))
 		}
 		if !d.Closed.IsZero() {
-			return fail(fmt.Errorf("%w: open deal with a closed time", ErrInvalidDeal))
+			return d.fail(fmt.Errorf("%w: open deal with a closed time", ErrInvalidDeal))
 		}
 	case Won:
 		if !won {
-			return fail(fmt.Errorf("%w: won deal without an event at the last stage %q", ErrInvalidDeal, f.Stage(f.Last())))
+			return d.fail(fmt.Errorf("%w: won deal without an event at the last stage %q", ErrInvalidDeal, f.Stage(f.Last())))
 		}
 	case Lost:
 		if won {
-			return fail(ErrWonAndLost)
+			return d.fail(ErrWonAndLost)
 		}
 	default:
-		return fail(fmt.Errorf("%w: outcome %d", ErrInvalidDeal, int8(d.Outcome)))
+		return d.fail(fmt.Errorf("%w: outcome %d", ErrInvalidDeal, int8(d.Outcome)))
 	}
 	if !d.Closed.IsZero() {
 		if !last.IsZero() && d.Closed.Before(last) {
-			return fail(fmt.Errorf("closed %s before the last event %s: %w", d.Closed.Format(time.RFC3339), last.Format(time.RFC3339), ErrEventOrder))
+			return d.fail(fmt.Errorf("closed %s before the last event %s: %w", d.Closed.Format(time.RFC3339), last.Format(time.RFC3339), ErrEventOrder))
 		}
 		if !d.Created.IsZero() && d.Closed.Before(d.Created) {
-			return fail(fmt.Errorf("closed %s before created %s: %w", d.Closed.Format(time.RFC3339), d.Created.Format(time.RFC3339), ErrEventOrder))
+			return d.fail(fmt.Errorf("closed %s before created %s: %w", d.Closed.Format(time.RFC3339), d.Created.Format(time.RFC3339), ErrEventOrder))
 		}
 	}
 	if d.Amount.Valid {
-		if err := checkAmount(d.Amount.Decimal); err != nil {
-			return fail(err)
+		// An amount in cents (at most 14 digits, two places) that is not
+		// negative is in range: skip the general check.
+		v.cents, v.inCents = centsOf(d.Amount.Decimal)
+		if !v.inCents || v.cents < 0 {
+			if err := checkAmount(d.Amount.Decimal); err != nil {
+				return d.fail(err)
+			}
 		}
 	}
+	v.furthest, v.entered, v.latest = furthest, entered, latest
+	v.start = d.Created
+	if v.start.IsZero() {
+		v.start = first // [Deal.Start]
+	}
+	// [Deal.CloseTime]: a valid won deal's furthest stage is the last.
+	v.closed = d.Closed
+	if d.Closed.IsZero() && d.Outcome == Won && len(d.Events) > 0 {
+		v.closed = atLast
+	}
+	v.exact = !mono
 	return nil
 }
+
+// fail returns err as the deal's *[DealError].
+func (d *Deal) fail(err error) error { return &DealError{ID: d.ID, Err: err} }
+
+// nonBlank reports whether id has a character that is not white space,
+// strings.TrimSpace(id) != "", deciding at the first byte when it is
+// printable ASCII.
+func nonBlank(id string) bool {
+	if len(id) > 0 && id[0] > ' ' && id[0] < utf8.RuneSelf {
+		return true
+	}
+	return strings.TrimSpace(id) != ""
+}
+
+// hasMono reports whether t carries a monotonic clock reading (a time
+// from [time.Now]), which t.Round(0) strips. Two such times compare and
+// subtract by their readings, so [Tally.Add] takes their differences with
+// [time.Time.Sub].
+func hasMono(t time.Time) bool { return t != t.Round(0) }
 
 // Stream returns the deals of a slice as the stream that the readers of
 // package funnel/crm yield and that analyses taking a stream accept, with

@@ -92,6 +92,57 @@ func (h *Durations) Add(d time.Duration) error {
 	return nil
 }
 
+// spanSeconds returns to − from in whole seconds, as
+// int64(to.Sub(from) / time.Second), and true, when from and to carry no
+// monotonic reading (which Sub would use) and the duration is from 0 to
+// under [MaxDurationDays]; otherwise false. It takes the difference from
+// their Unix seconds and nanoseconds, without Sub's check for overflow:
+// the same whole seconds, since a duration d ≥ 0 truncates to ⌊d/1s⌋. A
+// difference of Unix seconds that wraps an int64 is one of times far
+// beyond the span of a valid deal, which the caller (see [dealView])
+// rules out.
+func spanSeconds(from, to time.Time) (int64, bool) {
+	s := to.Unix() - from.Unix()
+	if to.Nanosecond() < from.Nanosecond() {
+		s--
+	}
+	return s, s >= 0 && s < maxDays*secondsPerDay
+}
+
+// addSpan records to − from as h.Add(to.Sub(from)) does, ignoring the
+// error as [group.addDeal] may: without Sub when exact is set (see
+// [dealView]) and [spanSeconds] can take the difference.
+func (h *Durations) addSpan(from, to time.Time, exact bool) {
+	if exact {
+		if sec, ok := spanSeconds(from, to); ok {
+			h.addSec(sec)
+			return
+		}
+	}
+	_ = h.Add(to.Sub(from))
+}
+
+// addSec records one duration of sec whole seconds, 0 ≤ sec <
+// [MaxDurationDays] days, as [Durations.Add] does; it does nothing when
+// the count or the sum would pass an int64.
+func (h *Durations) addSec(sec int64) {
+	s, ok1 := num.Add(h.seconds, sec)
+	n, ok2 := num.Add(h.n, 1)
+	if !ok1 || !ok2 {
+		return
+	}
+	day := int(sec / secondsPerDay)
+	if day < len(h.dense) {
+		h.dense[day]++
+		if day >= h.top {
+			h.top = day + 1
+		}
+	} else {
+		h.addBin(day, 1)
+	}
+	h.n, h.seconds = n, s
+}
+
 // addBin adds c observations to the bin of day.
 func (h *Durations) addBin(day int, c int64) {
 	if day < denseDays {

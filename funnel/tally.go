@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -433,6 +434,78 @@ type Tally struct {
 	by     []string
 	groups map[string]*group
 	key    []byte // scratch for the group key
+	// fields reads the grouping attributes off a deal, one per entry of
+	// by; built by NewTally, or on first use.
+	fields []field
+	// last is, for a tally grouped by at most one attribute, the group
+	// of the deal added last and lastKey its map key: deals that come in
+	// runs of one key (an export sorted by owner; every deal of an
+	// ungrouped tally) find their group without a map lookup. Groups are
+	// never replaced in the map, so last stays right until *t is replaced
+	// whole.
+	last    *group
+	lastKey string
+}
+
+// field names which of a deal's attributes [Deal.Attr] reads for a name.
+type field int8
+
+const (
+	fieldAttrs field = iota // an entry of Attrs
+	fieldID
+	fieldOwner
+	fieldSegment
+	fieldSource
+	fieldAccount
+	fieldOutcome
+)
+
+// fieldOf returns the field that [Deal.Attr] reads for name.
+func fieldOf(name string) field {
+	switch name {
+	case AttrID:
+		return fieldID
+	case AttrOwner:
+		return fieldOwner
+	case AttrSegment:
+		return fieldSegment
+	case AttrSource:
+		return fieldSource
+	case AttrAccount:
+		return fieldAccount
+	case AttrOutcome:
+		return fieldOutcome
+	}
+	return fieldAttrs
+}
+
+// attr returns d.Attr(name), given f = fieldOf(name), without comparing
+// the name with each attribute's.
+func (d *Deal) attr(f field, name string) string {
+	switch f {
+	case fieldID:
+		return d.ID
+	case fieldOwner:
+		return d.Owner
+	case fieldSegment:
+		return d.Segment
+	case fieldSource:
+		return d.Source
+	case fieldAccount:
+		return d.Account
+	case fieldOutcome:
+		return d.Outcome.String()
+	}
+	return d.Attrs[name]
+}
+
+// fieldsOf returns the fields of the attributes by.
+func fieldsOf(by []string) []field {
+	fs := make([]field, len(by))
+	for i, a := range by {
+		fs[i] = fieldOf(a)
+	}
+	return fs
 }
 
 // NewTally returns an empty tally over the funnel, grouped by the named
@@ -442,7 +515,7 @@ type Tally struct {
 // Distinct tuples of values are distinct groups, whatever bytes the values
 // hold.
 func NewTally(f Funnel, by ...string) *Tally {
-	return &Tally{funnel: f, by: slices.Clone(by), groups: make(map[string]*group)}
+	return &Tally{funnel: f, by: slices.Clone(by), groups: make(map[string]*group), fields: fieldsOf(by)}
 }
 
 // Funnel returns the tally's funnel.
@@ -479,26 +552,50 @@ func (t *Tally) keyOf(values []string) string {
 	return key.Of(values...)
 }
 
+// groupFor returns the group of the deal, made when it is the first of
+// its key. The key is found with one map lookup, or none when it is the
+// key of the deal added last (by at most one attribute), and is made a
+// string only for a new group.
 func (t *Tally) groupFor(d *Deal) *group {
-	var g *group
-	if len(t.by) == 1 {
-		g = t.groups[d.Attr(t.by[0])]
-	} else {
-		t.key = t.key[:0]
-		for _, a := range t.by {
-			t.key = key.Append(t.key, d.Attr(a))
-		}
-		g = t.groups[string(t.key)]
+	if len(t.fields) != len(t.by) {
+		t.fields = fieldsOf(t.by)
 	}
-	if g != nil {
-		return g
+	var g *group
+	switch len(t.by) {
+	case 0:
+		if t.last != nil {
+			return t.last
+		}
+	case 1:
+		v := d.attr(t.fields[0], t.by[0])
+		if t.last != nil && v == t.lastKey {
+			return t.last
+		}
+		if g = t.groups[v]; g != nil {
+			t.last, t.lastKey = g, v
+			return g
+		}
+	default:
+		t.key = t.key[:0]
+		for i, a := range t.by {
+			t.key = key.Append(t.key, d.attr(t.fields[i], a))
+		}
+		if g = t.groups[string(t.key)]; g != nil {
+			return g
+		}
 	}
 	k := make([]string, len(t.by))
 	for i, a := range t.by {
-		k[i] = d.Attr(a)
+		k[i] = d.attr(t.fields[i], a)
 	}
-	g = newGroup(t.funnel.Len(), k)
-	t.groups[t.keyOf(k)] = g
+	mk := t.keyOf(k)
+	if g = t.groups[mk]; g == nil { // not there for one attribute or more
+		g = newGroup(t.funnel.Len(), k)
+		t.groups[mk] = g
+	}
+	if len(t.by) <= 1 {
+		t.last, t.lastKey = g, mk
+	}
 	return g
 }
 
@@ -522,22 +619,25 @@ func (t *Tally) check() error {
 // Time in stage is measured over the deal's [Deal.Stays]: consecutive
 // events at one stage are one stay.
 //
-// Add does not modify the deal.
+// Add does not modify the deal. Once the deal's group exists it
+// allocates nothing for a funnel of up to 64 stages and an amount in
+// whole cents of up to 14 digits (other amounts are summed as decimals).
 func (t *Tally) Add(d Deal) error {
 	if err := t.check(); err != nil {
 		return err
 	}
-	if err := d.Validate(t.funnel); err != nil {
+	var v dealView
+	if err := d.validate(t.funnel, &v); err != nil {
 		return err
 	}
-	if err := checkDurations(&d); err != nil {
+	if err := checkSpan(&d, &v); err != nil {
 		return err
 	}
 	g := t.groupFor(&d)
 	if g.c.Deals == math.MaxInt64 {
 		return &DealError{ID: d.ID, Err: fmt.Errorf("%w: the group already counts %d deals", ErrOutOfRange, g.c.Deals)}
 	}
-	g.addDeal(&d, t.funnel.Len())
+	g.addDeal(&d, &v, t.funnel.Len())
 	return nil
 }
 
@@ -560,40 +660,68 @@ func (t *Tally) AddAll(deals iter.Seq2[Deal, error]) error {
 	return nil
 }
 
-// checkDurations rejects a deal whose span from start to its last known
-// time is beyond what [Durations] records.
-func checkDurations(d *Deal) error {
-	start := d.Start()
-	end := d.CloseTime()
-	for _, e := range d.Events {
-		if e.At.After(end) {
-			end = e.At
+// checkSpan rejects a deal whose span from start to its last known time
+// is beyond what [Durations] records, for a deal that v, filled by
+// [Deal.validate], describes. The span ends at the deal's close time or
+// its latest event time, whichever is later; of equal ones, the first in
+// the order close time, events (the date in the error is that time's).
+// v.exact stays set only when the span was checked and found to hold
+// every time of the deal: validate checked that they run forward from the
+// start to the close.
+func checkSpan(d *Deal, v *dealView) error {
+	start, end := v.start, v.closed
+	if v.exact {
+		// Without monotonic readings After orders the times by instant,
+		// so the latest event validate found stands for them all.
+		if len(d.Events) > 0 && v.latest.After(end) {
+			end = v.latest
+		}
+	} else {
+		for _, e := range d.Events {
+			if e.At.After(end) {
+				end = e.At
+			}
 		}
 	}
-	if !start.IsZero() && !end.IsZero() && end.Sub(start) > maxDays*24*time.Hour {
+	if start.IsZero() || end.IsZero() {
+		v.exact = false
+		return nil
+	}
+	if v.exact {
+		// The seconds and nanoseconds of end − start, which no int64 of
+		// nanoseconds need hold.
+		s, ok := subSeconds(end.Unix(), start.Unix())
+		ns := end.Nanosecond() - start.Nanosecond()
+		if ns < 0 {
+			s--
+			ns += int(time.Second)
+		}
+		if ok && s >= 0 && (s < maxDays*secondsPerDay || (s == maxDays*secondsPerDay && ns == 0)) {
+			return nil
+		}
+		v.exact = false
+	}
+	if end.Sub(start) > maxDays*24*time.Hour {
 		return &DealError{ID: d.ID, Err: fmt.Errorf("%w: spans %s to %s, over %d days", ErrOutOfRange, start.Format(time.DateOnly), end.Format(time.DateOnly), maxDays)}
 	}
 	return nil
 }
 
-// addDeal adds a valid deal to g, whose stages number n. Every count of g
-// is at most its Deals, which the caller checked is below the int64 limit,
-// so no count overflows; the durations' sums of seconds cannot overflow
-// before their counts do (each observation is under 2^34 seconds).
-func (g *group) addDeal(d *Deal, n int) {
+// subSeconds returns a − b and whether it fits an int64.
+func subSeconds(a, b int64) (int64, bool) {
+	s := a - b
+	// It overflowed when a and b differ in sign and s's sign is not a's.
+	return s, (a^b)&(a^s) >= 0
+}
+
+// addDeal adds a valid deal to g, whose stages number n, given what
+// [Deal.validate] and [checkSpan] found in v. Every count of g is at most
+// its Deals, which the caller checked is below the int64 limit, so no
+// count overflows; the durations' sums of seconds cannot overflow before
+// their counts do (each observation is under 2^34 seconds).
+func (g *group) addDeal(d *Deal, v *dealView, n int) {
 	c := &g.c
-	var buf [64]bool
-	var entered []bool
-	if n <= len(buf) {
-		entered = buf[:n]
-	} else {
-		entered = make([]bool, n)
-	}
-	furthest := -1
-	for _, e := range d.Events {
-		entered[e.Stage] = true
-		furthest = max(furthest, e.Stage)
-	}
+	furthest := v.furthest
 	c.Deals++
 	switch d.Outcome {
 	case Won:
@@ -608,30 +736,43 @@ func (g *group) addDeal(d *Deal, n int) {
 	default:
 		c.Open++
 		c.OpenAt[furthest]++
+		// Open, and its furthest stage entered with nothing past it: the
+		// strict rule's deal pending there.
+		c.StrictPending[furthest]++
 	}
-	cents, inCents := centsOf(d.Amount.Decimal)
-	for k := 0; k <= furthest; k++ {
-		c.Reached[k]++
-		if d.Amount.Valid {
-			g.amount[k].addAmount(cents, inCents, d.Amount.Decimal)
-		}
+	reached := c.Reached[:furthest+1]
+	for k := range reached {
+		reached[k]++
 	}
-	for k := range n {
-		if !entered[k] {
-			continue
+	if n <= 64 {
+		for m := v.entered; m != 0; m &= m - 1 {
+			k := bits.TrailingZeros64(m)
+			c.Entered[k]++
+			if v.entered&(1<<(k+1)) != 0 { // never set past the last stage
+				c.EnteredBoth[k]++
+			}
 		}
-		c.Entered[k]++
-		if k+1 < n && entered[k+1] {
-			c.EnteredBoth[k]++
+	} else {
+		entered := make([]bool, n)
+		for _, e := range d.Events {
+			entered[e.Stage] = true
 		}
-		// Open, entered k and nothing past it: then k+1 was not entered.
-		if d.Outcome == Open && furthest == k {
-			c.StrictPending[k]++
+		for k, in := range entered {
+			if in {
+				c.Entered[k]++
+				if k+1 < n && entered[k+1] {
+					c.EnteredBoth[k]++
+				}
+			}
 		}
 	}
 	if !d.Amount.Valid {
 		c.NoAmount++
 	} else {
+		cents, inCents := v.cents, v.inCents
+		for k := range furthest + 1 {
+			g.amount[k].addAmount(cents, inCents, d.Amount.Decimal)
+		}
 		switch d.Outcome {
 		case Won:
 			g.won.addAmount(cents, inCents, d.Amount.Decimal)
@@ -643,13 +784,13 @@ func (g *group) addDeal(d *Deal, n int) {
 	}
 	// Durations. Times were checked to run forward and to be within range,
 	// so Add on a Durations cannot fail here.
-	closed := d.CloseTime()
-	if start := d.Start(); !start.IsZero() && !closed.IsZero() {
+	closed, exact := v.closed, v.exact
+	if start := v.start; !start.IsZero() && !closed.IsZero() {
 		switch d.Outcome {
 		case Won:
-			_ = c.WonCycle.Add(closed.Sub(start))
+			c.WonCycle.addSpan(start, closed, exact)
 		case Lost:
-			_ = c.LostCycle.Add(closed.Sub(start))
+			c.LostCycle.addSpan(start, closed, exact)
 		}
 	}
 	last := n - 1
@@ -672,19 +813,20 @@ func (g *group) addDeal(d *Deal, n int) {
 			next = d.Closed
 		}
 		if stage != last && !at.IsZero() && !next.IsZero() {
-			_ = c.StageTime[stage].Add(next.Sub(at))
+			c.StageTime[stage].addSpan(at, next, exact)
 		}
 		at, end = next, nextEnd
 	}
 	if d.Outcome == Won && !closed.IsZero() {
-		// reach time of stage k: the first event at k or later.
-		for k := range last {
-			for _, e := range d.Events {
-				if e.Stage >= k {
-					if !e.At.IsZero() {
-						_ = c.WonToClose[k].Add(closed.Sub(e.At))
-					}
-					break
+		// The reach time of stage k is that of the first event at k or
+		// later; events come in order, so the stages an event is the
+		// first to reach follow on from the last event's.
+		k := 0
+		for i := 0; i < len(ev) && k < last; i++ {
+			e := &ev[i]
+			for ; k <= e.Stage && k < last; k++ {
+				if !e.At.IsZero() {
+					c.WonToClose[k].addSpan(e.At, closed, exact)
 				}
 			}
 		}
