@@ -43,7 +43,7 @@ type records struct {
 }
 
 // recordsBlock is the size of a read from the input.
-const recordsBlock = 256 << 10
+const recordsBlock = 64 << 10
 
 func newRecords(r io.Reader, comma byte) *records {
 	return &records{r: r, comma: comma, limit: -1}
