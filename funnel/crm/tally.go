@@ -518,7 +518,7 @@ func anyIn(a, b *hashSet) bool {
 
 // countLines returns the number of newlines in ra from from to to.
 func countLines(ra io.ReaderAt, from, to int64) (int, error) {
-	buf := make([]byte, 1<<20)
+	buf := make([]byte, max(1, min(1<<20, to-from)))
 	n := 0
 	for from < to {
 		m := int(min(int64(len(buf)), to-from))
