@@ -62,7 +62,7 @@ func charts(rv Review) map[string]chart.Chart {
 		}
 	}
 	if len(rv.Ages) > 0 {
-		a := chart.Ages{Title: "Age of the open deals by stage, " + rv.AsOf.Format("2006-01-02")}
+		a := chart.Ages{Title: "Age of the open deals by stage, " + rv.AsOf.Format("2006-01-02"), Unit: "days since the deal started"}
 		for _, s := range rv.Ages {
 			a.Stages = append(a.Stages, chart.StageAges{Name: s.Stage, Days: s.Days})
 		}

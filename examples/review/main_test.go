@@ -682,7 +682,7 @@ func TestCharts(t *testing.T) {
 		"heatmap":  {rv.Benchmark.Reps[0].Name, rv.Benchmark.RoleModels[0].Stage},
 		"tornado":  {rv.Domino.Points[0].Name},
 		"forecast": {rv.Forecast.Reps[0].Rep, "quota"},
-		"ages":     {rv.Ages[0].Stage},
+		"ages":     {rv.Ages[0].Stage, "days since the deal started"},
 	}
 	for name, want := range labels {
 		svg, err := os.ReadFile(filepath.Join(dir, name+".svg"))

@@ -26,7 +26,10 @@ import (
 // quartiles as the medians of the lower and upper halves, whiskers to the
 // farthest ages within 1.5 × the interquartile range of the box.
 type Ages struct {
-	Title  string      `json:"title"`
+	Title string `json:"title"`
+	// Unit labels the value axis, such as "days since the deal started"
+	// or "days in the stage"; empty means "days open at the stage".
+	Unit   string      `json:"unit"`
 	Stages []StageAges `json:"stages"`
 }
 
@@ -89,7 +92,10 @@ func (a Ages) Plot() (*plot.Plot, error) {
 	}
 	p := newPlot(a.Title)
 	setRows(p, names)
-	p.X.Label.Text = "days open at the stage"
+	p.X.Label.Text = a.Unit
+	if a.Unit == "" {
+		p.X.Label.Text = "days open at the stage"
+	}
 	p.X.Min, p.X.Max = 0, max(top, 1)
 	p.Add(rows, ls)
 	p.Add(key{

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -306,6 +307,24 @@ func TestNaturalSizesWithinLimits(t *testing.T) {
 		w, h := c.Size()
 		if w < MinSize || w > MaxSize || h < MinSize || h > MaxSize {
 			t.Errorf("%T.Size() = %v × %v, outside [%v, %v]", c, w, h, MinSize, MaxSize)
+		}
+	}
+}
+
+// TestAgesUnit checks the value axis of the ages chart: the unit given,
+// or "days open at the stage" when none is.
+func TestAgesUnit(t *testing.T) {
+	for _, c := range []struct{ unit, want string }{
+		{"", "days open at the stage"},
+		{"days since the deal started", "days since the deal started"},
+	} {
+		a := Ages{Title: "ages", Unit: c.unit, Stages: []StageAges{{Name: "Lead", Days: []float64{3, 9}}}}
+		var buf bytes.Buffer
+		if err := Write(&buf, a, SVG, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		if texts := svgTexts(t, buf.Bytes()); !slices.Contains(texts, c.want) {
+			t.Errorf("unit %q: the axis is not labelled %q: %q", c.unit, c.want, texts)
 		}
 	}
 }
