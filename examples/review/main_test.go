@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/ratios"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
@@ -418,8 +419,28 @@ func TestSample(t *testing.T) {
 	if rv.Diagnosis == nil || rv.Diagnosis.Rep != worst {
 		t.Errorf("diagnosis of %v, want %q", rv.Diagnosis, worst)
 	}
+	// 5. Micro metrics: each rep's touches per won deal are the
+	// activities on the rep's won deals over those deals.
 	if rv.Metrics == nil {
-		t.Error("no micro metrics with the sample's activity log")
+		t.Fatal("no micro metrics with the sample's activity log")
+	}
+	ah, _ := sample.Open("sample/activities.csv")
+	acts, err := csv.NewReader(ah).ReadAll()
+	ah.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	touches := map[string]int64{}
+	for _, a := range acts[1:] {
+		if d := deals[a[0]]; d != nil && d.won {
+			touches[d.owner]++
+		}
+	}
+	for _, m := range rv.Metrics.Reps {
+		got := m.Metrics[ratios.TouchesPerWon]
+		if r := reps[m.Rep]; r != nil && r.won > 0 && (got.Num != touches[m.Rep] || got.Den != r.won) {
+			t.Errorf("%s touches per won: %d over %d, want %d over %d", m.Rep, got.Num, got.Den, touches[m.Rep], r.won)
+		}
 	}
 
 	// 7. Domino: the chain's top is the deals that reached the first
