@@ -99,8 +99,11 @@ func (p *printer) header(rv Review) {
 	if rv.SkippedRows > 0 {
 		p.f("; %d rows skipped", rv.SkippedRows)
 	}
-	if rv.Activities {
-		p.f("; activity log attached (%d touches matched no deal)", rv.Unmatched)
+	switch {
+	case rv.Activities && rv.Unmatched == 0:
+		p.f("; activity log attached, every touch matched a deal")
+	case rv.Activities:
+		p.f("; activity log attached, %d touches matched no deal", rv.Unmatched)
 	}
 	p.f("\n")
 }
