@@ -35,6 +35,7 @@ type builder struct {
 	amountRaw       []byte
 	expected        time.Time
 	expectedRaw     []byte
+	assignedRaw     []byte
 	assigned        time.Time
 	created         time.Time
 	attrs           map[string]string
@@ -49,7 +50,7 @@ type builder struct {
 
 func (b *builder) reset(id []byte, line int) {
 	*b = builder{idb: append(b.idb[:0], id...), line: line, lastLine: line, amountRaw: b.amountRaw[:0], expectedRaw: b.expectedRaw[:0],
-		events: b.events[:0], deleted: b.deleted[:0]}
+		assignedRaw: b.assignedRaw[:0], events: b.events[:0], deleted: b.deleted[:0]}
 }
 
 // ident returns the deal's id, made a string on first use: a reader that
@@ -124,6 +125,61 @@ func (k cols) only(t *table, by []string) cols {
 	return k
 }
 
+// kept returns the columns whose last value a deal keeps when its rows
+// are held apart (Scattered): the deal fields and the other columns, with
+// the amount or, for a tally's Scattered read that keeps it apart, without.
+func (k *cols) kept(amount bool) []int {
+	cs := []int{k.owner, k.segment, k.source, k.account, k.expected, k.assigned}
+	if amount {
+		cs = append(cs, k.amount)
+	}
+	var keep []int
+	for _, col := range append(cs, k.attrs...) {
+		if col >= 0 {
+			keep = append(keep, col)
+		}
+	}
+	return keep
+}
+
+// isDate reports whether column col holds one of the deal's dates.
+func (k *cols) isDate(col int) bool { return col >= 0 && (col == k.expected || col == k.assigned) }
+
+// setKept sets b's field of column col (one of [cols.kept]) from the
+// deal's last value v, as [table.fill] does row by row; an amount or a
+// date that cannot be read is the error, which names no place.
+func (t *table) setKept(k *cols, b *builder, col int, v []byte) error {
+	switch col {
+	case k.owner:
+		b.owner = t.intern(v)
+	case k.segment:
+		b.segment = t.intern(v)
+	case k.source:
+		b.source = t.intern(v)
+	case k.account:
+		b.account = t.intern(v)
+	case k.amount:
+		a, err := parseAmount(v)
+		if err != nil {
+			return err
+		}
+		b.amount = a
+	case k.expected, k.assigned:
+		at, err := t.opt.Dates.parse(v)
+		if err != nil {
+			return err
+		}
+		if col == k.expected {
+			b.expected = at
+		} else {
+			b.assigned = at
+		}
+	default:
+		b.attrs[t.header[col]] = t.intern(v)
+	}
+	return nil
+}
+
 // cell returns cell i trimmed of surrounding white space.
 func cell(fields [][]byte, i int) []byte {
 	f := fields[i]
@@ -169,12 +225,13 @@ func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
 		}
 	}
 	if k.assigned >= 0 {
-		if v := cell(fields, k.assigned); len(v) > 0 {
+		if v := cell(fields, k.assigned); len(v) > 0 && !bytes.Equal(v, b.assignedRaw) {
 			d, err := t.opt.Dates.parse(v)
 			if err != nil {
 				return t.cellErr(fields, k.assigned, b.ident(), err)
 			}
 			b.assigned = d
+			b.assignedRaw = append(b.assignedRaw[:0], v...)
 		}
 	}
 	if k.created >= 0 {

@@ -149,10 +149,10 @@ func (h *held) hold(t *table, k *cols, i int32, fields [][]byte) *RowError {
 			continue
 		}
 		var err error
-		switch col {
-		case k.amount:
+		switch {
+		case col == k.amount:
 			_, err = parseAmount(v)
-		case k.expected:
+		case k.isDate(col):
 			_, err = t.opt.Dates.parse(v)
 		default:
 			// A name (an owner, a segment) is often another deal's too.
@@ -213,29 +213,8 @@ func (h *held) restore(t *table, k *cols, stages *stageTable, i int, b *builder)
 			continue
 		}
 		v := h.at(off)
-		switch col {
-		case k.owner:
-			b.owner = t.intern(v)
-		case k.segment:
-			b.segment = t.intern(v)
-		case k.source:
-			b.source = t.intern(v)
-		case k.account:
-			b.account = t.intern(v)
-		case k.amount:
-			a, err := parseAmount(v)
-			if err != nil {
-				return &RowError{Line: d.line, Column: t.header[col], Value: string(v), DealID: b.ident(), Err: err}
-			}
-			b.amount = a
-		case k.expected:
-			at, err := t.opt.Dates.parse(v)
-			if err != nil {
-				return &RowError{Line: d.line, Column: t.header[col], Value: string(v), DealID: b.ident(), Err: err}
-			}
-			b.expected = at
-		default:
-			b.attrs[t.header[col]] = t.intern(v)
+		if err := t.setKept(k, b, col, v); err != nil {
+			return &RowError{Line: d.line, Column: t.header[col], Value: string(v), DealID: b.ident(), Err: err}
 		}
 	}
 	return nil

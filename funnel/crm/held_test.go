@@ -53,7 +53,7 @@ func TestHeldBounds(t *testing.T) {
 	const bound = 1 << 14
 	h := newHeld([]int{0}, time.UTC)
 	tb := &table{}
-	k := &cols{amount: -1, expected: -1}
+	k := &cols{amount: -1, expected: -1, assigned: -1}
 	in := interner{}
 	for n := range bound + 3 {
 		v := []byte(fmt.Sprintf("owner %d", n))

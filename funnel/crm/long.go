@@ -445,13 +445,7 @@ func (lr *longReader) groupedLoop(restart bool) error {
 // order of their first rows.
 func (lr *longReader) scattered() error {
 	t, k := lr.t, &lr.k
-	var keep []int // the columns whose last value a deal keeps
-	for _, col := range append([]int{k.owner, k.segment, k.source, k.account, k.amount, k.expected}, k.attrs...) {
-		if col >= 0 {
-			keep = append(keep, col)
-		}
-	}
-	h := newHeld(keep, t.opt.Dates.loc())
+	h := newHeld(k.kept(true), t.opt.Dates.loc())
 	bad := map[string]bool{} // ids of rows with the wrong number of fields
 	for {
 		fields, err := t.next()

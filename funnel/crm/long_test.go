@@ -602,6 +602,13 @@ func TestAssigned(t *testing.T) {
 		in: "deal_id,stage,entered_at,assigned_at\n" +
 			"A,Lead,2025-09-01,2025-10-01T09:00:00Z\nA,Won,2025-11-01,2025-10-01T09:00:00Z\nB,Lead,2025-09-02,\n",
 	}, {
+		name: "long scattered",
+		deals: func(r io.Reader) iter.Seq2[funnel.Deal, error] {
+			return crm.Long{Funnel: f, Scattered: true}.Deals(context.Background(), r)
+		},
+		in: "deal_id,stage,entered_at,assigned_at\n" +
+			"A,Lead,2025-09-01,2025-10-01T09:00:00Z\nB,Lead,2025-09-02,\nA,Won,2025-11-01,\n",
+	}, {
 		name: "wide",
 		deals: func(r io.Reader) iter.Seq2[funnel.Deal, error] {
 			return crm.Wide{Funnel: f}.Deals(context.Background(), r)

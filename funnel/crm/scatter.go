@@ -200,14 +200,7 @@ func bucketOf(h uint64) int { return int(h >> 56) }
 // scatterKeep returns the columns whose last value a deal of a Scattered
 // read keeps, as text, for a tally: the amount is kept apart.
 func (lr *longReader) scatterKeep() []int {
-	k := &lr.k
-	var keep []int
-	for _, col := range append([]int{k.owner, k.segment, k.source, k.account, k.expected}, k.attrs...) {
-		if col >= 0 {
-			keep = append(keep, col)
-		}
-	}
-	return keep
+	return lr.k.kept(false)
 }
 
 // scatterRead is phase 1 over the part lr reads: it checks every row as
@@ -323,7 +316,7 @@ func (lr *longReader) scatterCells(p *scatterPart, r *scatterRow, fields [][]byt
 		if len(v) == 0 {
 			continue
 		}
-		if col == k.expected {
+		if k.isDate(col) {
 			if _, err := t.opt.Dates.parse(v); err != nil {
 				return t.cellErr(fields, col, "", err)
 			}
@@ -588,23 +581,8 @@ func (w *scatterWorker) deal(q int, c *scatterDeal, b *builder) error {
 			continue
 		}
 		v := w.parts[last[j]>>48].at(last[j] & (1<<48 - 1))
-		switch col {
-		case k.owner:
-			b.owner = t.intern(v)
-		case k.segment:
-			b.segment = t.intern(v)
-		case k.source:
-			b.source = t.intern(v)
-		case k.account:
-			b.account = t.intern(v)
-		case k.expected:
-			at, err := t.opt.Dates.parse(v)
-			if err != nil {
-				return t.skip(&RowError{Line: b.line, Column: t.header[col], Value: string(v), DealID: b.ident(), Err: err})
-			}
-			b.expected = at
-		default:
-			b.attrs[t.header[col]] = t.intern(v)
+		if err := t.setKept(k, b, col, v); err != nil {
+			return t.skip(&RowError{Line: b.line, Column: t.header[col], Value: string(v), DealID: b.ident(), Err: err})
 		}
 	}
 	if amtRow >= 0 {
