@@ -33,7 +33,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 		return err
 	}
 	if cfg.report != "" {
-		return runReport(ctx, stdout, cfg)
+		return runReport(ctx, stdout, stderr, cfg)
 	}
 	in, err := load(ctx, cfg, stderr)
 	if err != nil {

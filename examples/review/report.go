@@ -13,13 +13,13 @@ import (
 )
 
 // runReport prints the report -report names; owner-funnel is the only one.
-func runReport(ctx context.Context, w io.Writer, cfg config) error {
+func runReport(ctx context.Context, w, stderr io.Writer, cfg config) error {
 	f, err := funnelOf(cfg)
 	if err != nil {
 		return err
 	}
 	var skipped int
-	opts, err := options(cfg, os.Stderr, &skipped)
+	opts, err := options(cfg, stderr, &skipped)
 	if err != nil {
 		return err
 	}
@@ -81,8 +81,10 @@ func ownerFunnel(w io.Writer, f funnel.Funnel, groups []funnel.Counts) error {
 			buf = append(buf, ',')
 			buf = strconv.AppendInt(buf, g.Reached[k], 10)
 			buf = append(buf, ',')
-			if k+1 < f.Len() && g.Reached[k] > 0 {
-				buf = strconv.AppendFloat(buf, float64(g.Reached[k+1])/float64(g.Reached[k]), 'g', -1, 64)
+			if k+1 < f.Len() {
+				if naive, _ := g.Step(funnel.Implied, k+1); naive.N > 0 {
+					buf = strconv.AppendFloat(buf, naive.Value(), 'g', -1, 64)
+				}
 			}
 			buf = append(buf, ',')
 			buf = append(buf, win...)

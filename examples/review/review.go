@@ -461,7 +461,10 @@ func pipelineSection(f funnel.Funnel, known []funnel.Deal, asOf time.Time, cur S
 		var age funnel.Durations
 		var touches int64
 		for _, d := range h.Deals {
-			_ = age.Add(time.Duration(d.AgeDays * float64(24*time.Hour)))
+			if err := age.Add(time.Duration(d.AgeDays * float64(24*time.Hour))); err != nil {
+				skip("pipeline", fmt.Errorf("deal %q: age: %w", d.ID, err))
+				return nil, nil
+			}
 			touches += int64(d.Touches)
 			if d.Stage >= 0 && d.Stage < len(ages) {
 				ages[d.Stage].Days = append(ages[d.Stage].Days, d.AgeDays)
