@@ -13,7 +13,10 @@ import (
 
 // writeText prints the review as text, section by section.
 func writeText(w io.Writer, rv Review) error {
-	p := &printer{w: w}
+	p := &printer{w: w, sw: 14}
+	for _, r := range rv.Team.Stages {
+		p.sw = max(p.sw, len([]rune(r.Stage)))
+	}
 	p.header(rv)
 	p.team(rv.Team)
 	p.stageTime(rv)
@@ -39,6 +42,7 @@ func writeText(w io.Writer, rv Review) error {
 type printer struct {
 	w   io.Writer
 	err error
+	sw  int // the width of a stage name column: the longest name, at least 14
 }
 
 func (p *printer) f(format string, args ...any) {
@@ -112,13 +116,13 @@ func (p *printer) team(t funnel.Table) {
 	p.title("1. Team funnel")
 	p.f("Reached counts a deal at every stage up to its furthest; naive steps divide by the stage before,\n")
 	p.f("resolved steps leave out the deals still open there (never counted as lost). 95%% Wilson intervals.\n\n")
-	p.f("%-14s %7s %8s %-15s %9s %-15s %7s\n", "stage", "reached", "naive", "  interval", "resolved", "  interval", "of 1st")
+	p.f("%-*s %7s %8s %-15s %9s %-15s %7s\n", p.sw, "stage", "reached", "naive", "  interval", "resolved", "  interval", "of 1st")
 	for k, r := range t.Stages {
 		if k == 0 {
-			p.f("%-14s %7d %8s %-15s %9s %-15s %7s\n", r.Stage, r.Reached, "", "", "", "", pct(r.Cumulative.Null()))
+			p.f("%-*s %7d %8s %-15s %9s %-15s %7s\n", p.sw, r.Stage, r.Reached, "", "", "", "", pct(r.Cumulative.Null()))
 			continue
 		}
-		p.f("%-14s %7d %8s %-15s %9s %-15s %7s\n", r.Stage, r.Reached, pct(r.Step.Null()), ci(r.StepCI),
+		p.f("%-*s %7d %8s %-15s %9s %-15s %7s\n", p.sw, r.Stage, r.Reached, pct(r.Step.Null()), ci(r.StepCI),
 			pct(r.Resolved.Null()), ci(r.ResolvedCI), pct(r.Cumulative.Null()))
 	}
 	if t.Weakest >= 0 {
@@ -128,9 +132,9 @@ func (p *printer) team(t funnel.Table) {
 }
 
 func (p *printer) stageTime(rv Review) {
-	p.f("\nTime in stage (visits that ended, in days)\n\n%-14s %6s %6s %6s %6s\n", "stage", "visits", "mean", "median", "p90")
+	p.f("\nTime in stage (visits that ended, in days)\n\n%-*s %6s %6s %6s %6s\n", p.sw, "stage", "visits", "mean", "median", "p90")
 	for k, s := range rv.StageTime {
-		p.f("%-14s %6d %6s %6s %6s\n", rv.Team.Stages[k].Stage, s.N, days(s.MeanDays), days(s.MedianDays), days(s.P90Days))
+		p.f("%-*s %6d %6s %6s %6s\n", p.sw, rv.Team.Stages[k].Stage, s.N, days(s.MeanDays), days(s.MedianDays), days(s.P90Days))
 	}
 }
 
@@ -161,7 +165,7 @@ func (p *printer) benchmark(b *ratios.Report) {
 	p.f("(* below the rest of the team beyond noise, FDR %.0f%%).\n\n", 100*b.FDR)
 	p.f("%-18s", "step into")
 	for _, m := range b.RoleModels {
-		p.f(" %15s", m.Stage)
+		p.f(" %15s", short(m.Stage, 15))
 	}
 	p.f("\n%-18s", "role model")
 	for _, m := range b.RoleModels {
