@@ -3,12 +3,9 @@ package crm_test
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
 	"github.com/funnelmath/funnelmath/funnel/crm"
@@ -18,7 +15,7 @@ import (
 // the file named by $FUNNELMATH_EVENTS or /tmp/ev100k.csv when present
 // (go run /work/shared/bench/gen.go -deals 32300 -seed 1 -out
 // /tmp/ev100k.csv makes about 100k rows), else about 100k rows made here
-// the same way (contiguous deals, 50 owners, stages advancing with skips,
+// by genHistory (contiguous deals, 50 owners, stages advancing with skips,
 // lost or open ends).
 func benchEvents(b *testing.B) ([]byte, string) {
 	for _, p := range []string{os.Getenv("FUNNELMATH_EVENTS"), "/tmp/ev100k.csv"} {
@@ -29,39 +26,7 @@ func benchEvents(b *testing.B) ([]byte, string) {
 			return data, p
 		}
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	stages := []string{"Lead", "Qualified", "Meeting", "Proposal", "Negotiation", "Closed Won"}
-	var buf bytes.Buffer
-	buf.WriteString("deal_id,owner,segment,source,stage,entered_at,amount\n")
-	t0 := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
-	for d := 1; d <= 32300; d++ {
-		owner := fmt.Sprintf("owner_%02d", 1+rng.IntN(50))
-		seg := []string{"SMB", "Enterprise"}[rng.IntN(2)]
-		src := []string{"Inbound", "Outbound"}[rng.IntN(2)]
-		amt := fmt.Sprintf("%d.%02d", 500+rng.IntN(100000), rng.IntN(100))
-		at := t0.Add(time.Duration(d) * 30 * time.Minute)
-		row := func(stage string) {
-			fmt.Fprintf(&buf, "D%09d,%s,%s,%s,%s,%s,%s\n", d, owner, seg, src, stage, at.Format(time.RFC3339), amt)
-			at = at.Add(time.Duration(1+rng.IntN(240)) * time.Hour)
-		}
-		s := 0
-		row(stages[0])
-		for {
-			if rng.Float64() > 0.6 {
-				if rng.Float64() < 0.9 {
-					row("Closed Lost")
-				}
-				break
-			}
-			s += 1 + rng.IntN(30)/29
-			if s >= len(stages)-1 {
-				row(stages[len(stages)-1])
-				break
-			}
-			row(stages[s])
-		}
-	}
-	return buf.Bytes(), "generated in the test"
+	return genHistory(100_000, 1), "generated in the test"
 }
 
 // BenchmarkLong reads a bench stage history with the default (contiguous)
