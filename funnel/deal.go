@@ -325,9 +325,11 @@ type dealView struct {
 	latest   time.Time // the first of the latest event times (by After); zero without events
 	start    time.Time // [Deal.Start]
 	closed   time.Time // [Deal.CloseTime]
-	// cents and inCents are [centsOf] the amount, when it is Valid.
-	cents   int64
-	inCents bool
+	// cents and inCents are [centsOf] the amount, when it is Valid, or
+	// the amount given to [Tally.AddCents], when hasCents is set.
+	cents    int64
+	inCents  bool
+	hasCents bool
 	// exact says that no time of the deal has a monotonic clock reading
 	// (set by validate) and that every time lies in the span from start
 	// to the later of the close and the latest event, which [checkSpan]

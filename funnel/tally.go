@@ -623,21 +623,55 @@ func (t *Tally) check() error {
 // allocates nothing for a funnel of up to 64 stages and an amount in
 // whole cents of up to 14 digits (other amounts are summed as decimals).
 func (t *Tally) Add(d Deal) error {
+	return t.add(&d, dealView{})
+}
+
+// AddCents adds d as [Tally.Add] does, with its amount given as a whole
+// number of cents instead of in d.Amount: the result, and any error, are
+// those of Add on d with
+//
+//	Amount = decimal.NewNullDecimal(decimal.New(cents, -2))
+//
+// without making that decimal, which allocates. It is for a reader that
+// holds amounts as integers (the readers of package funnel/crm tally
+// through it). d.Amount must not be Valid: a deal with both amounts is an
+// error wrapping [ErrInvalidDeal]. cents must be at least 0 and below
+// 10^14 (a trillion in money), or the error wraps [ErrNegativeAmount] or
+// [ErrOutOfRange]; a larger amount goes through Add. Nothing is added on an
+// error.
+func (t *Tally) AddCents(d Deal, cents int64) error {
+	if d.Amount.Valid {
+		return &DealError{ID: d.ID, Err: fmt.Errorf("%w: an amount both in cents and in Amount", ErrInvalidDeal)}
+	}
+	if cents < 0 {
+		return &DealError{ID: d.ID, Err: fmt.Errorf("%w: %d cents", ErrNegativeAmount, cents)}
+	}
+	if cents >= maxCents {
+		return &DealError{ID: d.ID, Err: fmt.Errorf("%w: %d cents, at least 10^14", ErrOutOfRange, cents)}
+	}
+	return t.add(&d, dealView{cents: cents, inCents: true, hasCents: true})
+}
+
+// maxCents bounds the amounts of [Tally.AddCents]: those of at most 14
+// digits, as [centsOf] gives.
+const maxCents = 1e14
+
+// add adds d, whose amount is in v when v.hasCents is set.
+func (t *Tally) add(d *Deal, v dealView) error {
 	if err := t.check(); err != nil {
 		return err
 	}
-	var v dealView
 	if err := d.validate(t.funnel, &v); err != nil {
 		return err
 	}
-	if err := checkSpan(&d, &v); err != nil {
+	if err := checkSpan(d, &v); err != nil {
 		return err
 	}
-	g := t.groupFor(&d)
+	g := t.groupFor(d)
 	if g.c.Deals == math.MaxInt64 {
 		return &DealError{ID: d.ID, Err: fmt.Errorf("%w: the group already counts %d deals", ErrOutOfRange, g.c.Deals)}
 	}
-	g.addDeal(&d, &v, t.funnel.Len())
+	g.addDeal(d, &v, t.funnel.Len())
 	return nil
 }
 
@@ -766,7 +800,7 @@ func (g *group) addDeal(d *Deal, v *dealView, n int) {
 			}
 		}
 	}
-	if !d.Amount.Valid {
+	if !d.Amount.Valid && !v.hasCents {
 		c.NoAmount++
 	} else {
 		cents, inCents := v.cents, v.inCents

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -334,10 +335,24 @@ func checkAgainstRef(t *testing.T, f Funnel, by []string, deals []Deal) {
 	t.Helper()
 	want, wantErrs := refTally(f, by, deals)
 	ta := NewTally(f, by...)
+	// tc adds each deal whose amount is a whole number of cents below
+	// 10^14 with AddCents, and must end as ta.
+	tc := NewTally(f, by...)
 	for i, d := range deals {
 		err := ta.Add(d)
 		if (err == nil) != (wantErrs[i] == nil) || (err != nil && err.Error() != wantErrs[i].Error()) {
 			t.Fatalf("Add(deal %d %+v): err = %v, want %v", i, d, err, wantErrs[i])
+		}
+		var errC error
+		if c, ok := refCents(d.Amount); ok {
+			dc := d
+			dc.Amount = decimal.NullDecimal{}
+			errC = tc.AddCents(dc, c)
+		} else {
+			errC = tc.Add(d)
+		}
+		if (errC == nil) != (err == nil) || (err != nil && errC.Error() != err.Error()) {
+			t.Fatalf("AddCents(deal %d %+v): err = %v, want Add's %v", i, d, errC, err)
 		}
 		for _, s := range []error{ErrInvalidDeal, ErrUnknownStage, ErrEventOrder, ErrWonAndLost, ErrNegativeAmount, ErrOutOfRange} {
 			if errors.Is(err, s) != errors.Is(wantErrs[i], s) {
@@ -352,6 +367,72 @@ func checkAgainstRef(t *testing.T, f Funnel, by []string, deals []Deal) {
 	if diff := cmp.Diff(want, ta.Groups(), decimalEqual, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("Groups() by %q mismatch (-reference +Add):\n%s", by, diff)
 	}
+	if diff := cmp.Diff(want, tc.Groups(), decimalEqual, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("Groups() by %q mismatch (-reference +AddCents):\n%s", by, diff)
+	}
+}
+
+// refCents returns the amount a in cents when it is valid, not negative,
+// a whole number of cents and below 10^14 cents: computed with the
+// decimal's arithmetic, apart from centsOf.
+func refCents(a decimal.NullDecimal) (int64, bool) {
+	if !a.Valid || a.Decimal.IsNegative() {
+		return 0, false
+	}
+	c := a.Decimal.Shift(2)
+	if !c.Equal(c.Truncate(0)) || c.GreaterThanOrEqual(decimal.New(1, 14)) {
+		return 0, false
+	}
+	return c.IntPart(), true
+}
+
+func TestAddCentsErrors(t *testing.T) {
+	f := MustNew("Lead", "Won")
+	at := time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)
+	ok := Deal{ID: "d1", Events: []Event{{Stage: 0, At: at}}}
+	withAmount := ok
+	withAmount.Amount = decimal.NewNullDecimal(decimal.New(5, 0))
+	for _, tc := range []struct {
+		name  string
+		d     Deal
+		cents int64
+		want  error
+	}{
+		{"both amounts", withAmount, 500, ErrInvalidDeal},
+		{"negative", ok, -1, ErrNegativeAmount},
+		{"10^14", ok, 1e14, ErrOutOfRange},
+		{"max int64", ok, math.MaxInt64, ErrOutOfRange},
+		{"unknown stage", Deal{ID: "d2", Events: []Event{{Stage: 5, At: at}}}, 1, ErrUnknownStage},
+		{"blank id", Deal{Events: ok.Events}, 1, ErrInvalidDeal},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ta := NewTally(f)
+			err := ta.AddCents(tc.d, tc.cents)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("AddCents: err = %v, want one wrapping %v", err, tc.want)
+			}
+			if g := ta.Groups(); len(g) != 0 {
+				t.Errorf("AddCents added a deal on an error: %+v", g)
+			}
+		})
+	}
+	// The largest amount it takes: 10^14 − 1 cents, summed as Add sums
+	// 999999999999.99.
+	ta, tb := NewTally(f), NewTally(f)
+	if err := ta.AddCents(ok, 1e14-1); err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.Add(withAmountOf(ok, "999999999999.99")); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(tb.Groups(), ta.Groups(), decimalEqual); diff != "" {
+		t.Errorf("AddCents(10^14 − 1) mismatch (-Add +AddCents):\n%s", diff)
+	}
+}
+
+func withAmountOf(d Deal, s string) Deal {
+	d.Amount = decimal.NewNullDecimal(decimal.RequireFromString(s))
+	return d
 }
 
 func TestTallyAddMatchesReference(t *testing.T) {
@@ -551,6 +632,20 @@ func TestTallyAddAllocs(t *testing.T) {
 		})
 		if allocs != 0 {
 			t.Errorf("Add by %q: %v allocations per deal, want 0", by, allocs)
+		}
+		bare := make([]Deal, len(deals))
+		for k, d := range deals {
+			bare[k] = d
+			bare[k].Amount = decimal.NullDecimal{}
+		}
+		allocs = testing.AllocsPerRun(1000, func() {
+			if err := ta.AddCents(bare[i%len(bare)], 123456); err != nil {
+				t.Fatal(err)
+			}
+			i++
+		})
+		if allocs != 0 {
+			t.Errorf("AddCents by %q: %v allocations per deal, want 0", by, allocs)
 		}
 	}
 }

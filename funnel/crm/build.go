@@ -31,7 +31,9 @@ type builder struct {
 	line, lastLine  int
 	owner, segment  string
 	source, account string
-	amount          decimal.NullDecimal
+	amount          decimal.NullDecimal // the amount, unless inCents
+	cents           int64               // the amount in cents, when inCents
+	inCents         bool                // the amount is in cents, for a tally (see setScaled)
 	amountRaw       []byte
 	expected        time.Time
 	expectedRaw     []byte
@@ -159,11 +161,7 @@ func (t *table) setKept(k *cols, b *builder, col int, v []byte) error {
 	case k.account:
 		b.account = t.intern(v)
 	case k.amount:
-		a, err := parseAmount(v)
-		if err != nil {
-			return err
-		}
-		b.amount = a
+		return t.setAmount(b, v)
 	case k.expected, k.assigned:
 		at, err := t.opt.Dates.parse(v)
 		if err != nil {
@@ -178,6 +176,47 @@ func (t *table) setKept(k *cols, b *builder, col int, v []byte) error {
 		b.attrs[t.header[col]] = t.intern(v)
 	}
 	return nil
+}
+
+// setAmount reads the amount cell v into b, as [ParseAmount] reads it; an
+// empty v is a missing amount.
+func (t *table) setAmount(b *builder, v []byte) error {
+	b.amount, b.inCents = decimal.NullDecimal{}, false
+	if len(v) == 0 {
+		return nil
+	}
+	a, places, fits, err := scanAmount(v)
+	if err != nil {
+		return err
+	}
+	if !fits {
+		d, err := bigAmount(v)
+		b.amount = d
+		return err
+	}
+	b.setScaled(a, places, t.out != nil && t.out.tally != nil)
+	return nil
+}
+
+// setScaled sets b's amount to v × 10^−places, an amount [scanAmount]
+// found to fit: when cents is set (the deal goes to a tally, which takes
+// amounts in cents with [funnel.Tally.AddCents]) and the amount is a whole
+// number of cents below 10^14, as cents, which costs no allocation;
+// otherwise as a decimal with the places as written.
+func (b *builder) setScaled(v int64, places int, cents bool) {
+	if cents && places <= 2 && v < 1e14 {
+		for p := places; p < 2; p++ {
+			v *= 10
+		}
+		if v < 1e14 {
+			b.amount, b.cents, b.inCents = decimal.NullDecimal{}, v, true
+			return
+		}
+		for p := places; p < 2; p++ {
+			v /= 10
+		}
+	}
+	b.amount, b.inCents = decimal.NewNullDecimal(decimal.New(v, -int32(places))), false
 }
 
 // cell returns cell i trimmed of surrounding white space.
@@ -206,11 +245,9 @@ func (t *table) fill(k *cols, b *builder, fields [][]byte) *RowError {
 	}
 	if k.amount >= 0 {
 		if v := cell(fields, k.amount); len(v) > 0 && !bytes.Equal(v, b.amountRaw) {
-			a, err := parseAmount(v)
-			if err != nil {
+			if err := t.setAmount(b, v); err != nil {
 				return t.cellErr(fields, k.amount, b.ident(), err)
 			}
-			b.amount = a
 			b.amountRaw = append(b.amountRaw[:0], v...)
 		}
 	}

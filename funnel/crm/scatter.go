@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/funnelmath/funnelmath/funnel"
-	"github.com/shopspring/decimal"
 )
 
 // A Scattered read for a tally (see [Long.Tally]) is done in two phases,
@@ -593,9 +592,9 @@ func (w *scatterWorker) deal(q int, c *scatterDeal, b *builder) error {
 			if err != nil {
 				return t.skip(&RowError{Line: b.line, Column: t.header[k.amount], Value: string(p.at(r.amt)), DealID: b.ident(), Err: err})
 			}
-			b.amount = a
+			b.amount, b.inCents = a, false
 		} else {
-			b.amount = decimal.NewNullDecimal(decimal.New(r.amt, -int32(r.amtP)))
+			b.setScaled(r.amt, int(r.amtP), t.out != nil && t.out.tally != nil)
 		}
 	}
 	return lr.doneIn(t, b, w.cellOf)

@@ -57,6 +57,15 @@ func (s *sink) deal(b *builder, events []funnel.Event) *funnel.Deal {
 	return &s.d
 }
 
+// add adds d, which b holds, to the tally, with its amount in cents when
+// b has it so.
+func (s *sink) add(d *funnel.Deal, b *builder) error {
+	if b.inCents {
+		return s.tally.AddCents(*d, b.cents)
+	}
+	return s.tally.Add(*d)
+}
+
 // accept validates a finished deal, read from line, and hands it on: to
 // the consumer, or into the tally. A deal that fails
 // [funnel.Deal.Validate] comes back as a *RowError for the caller to skip
@@ -73,7 +82,7 @@ func (t *table) accept(f funnel.Funnel, d *funnel.Deal, b *builder, post []Note)
 	s := t.out
 	var addErr error
 	if s.tally != nil {
-		addErr = s.tally.Add(*d)
+		addErr = s.add(d, b)
 		if addErr != nil {
 			d.ID = b.ident()
 		}
@@ -87,7 +96,7 @@ func (t *table) accept(f funnel.Funnel, d *funnel.Deal, b *builder, post []Note)
 		t.note(n)
 	}
 	t.pending = t.pending[:0]
-	if d.Outcome == funnel.Won && !d.Amount.Valid {
+	if d.Outcome == funnel.Won && !d.Amount.Valid && !b.inCents {
 		t.note(Note{Line: b.line, DealID: b.ident(), Kind: NoteNoAmount, Detail: "won without an amount"})
 	}
 	for _, n := range post {
@@ -95,7 +104,7 @@ func (t *table) accept(f funnel.Funnel, d *funnel.Deal, b *builder, post []Note)
 	}
 	if s.tally != nil {
 		if addErr != nil {
-			return nil, s.tally.Add(*d)
+			return nil, s.add(d, b)
 		}
 		return nil, nil
 	}

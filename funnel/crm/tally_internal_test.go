@@ -180,11 +180,21 @@ func history(rng *rand.Rand, n int, shuffle bool, bad int) string {
 		}
 		owner := fmt.Sprintf("o%d", rng.IntN(5))
 		amt := fmt.Sprintf("%d.%02d", rng.IntN(5000), rng.IntN(100))
-		switch rng.IntN(10) {
+		// Amounts in cents as a tally takes them (places 0-2, up to 10^14
+		// cents) and past them (three places; 10^14 cents and more).
+		switch rng.IntN(16) {
 		case 0:
 			amt = ""
 		case 1:
 			amt = "12345678901234567890.5" // past int64
+		case 2:
+			amt = fmt.Sprintf("%d", rng.IntN(5000))
+		case 3:
+			amt = fmt.Sprintf("%d.%d", rng.IntN(5000), rng.IntN(10))
+		case 4:
+			amt = fmt.Sprintf("%d.%03d", rng.IntN(5000), rng.IntN(1000))
+		case 5:
+			amt = [...]string{"999999999999.99", "1000000000000", "1000000000000.00", "\"$1,234.5\"", "0", "0.00"}[rng.IntN(6)]
 		}
 		at := t0.Add(time.Duration(rng.IntN(400)) * time.Hour)
 		row := func(stage string) {
