@@ -3,6 +3,7 @@ package crm
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -176,6 +177,44 @@ type longReader struct {
 	// size is the number of bytes the reader is to read, 0 when unknown:
 	// ids is made the size that the first deals say it will need.
 	size int64
+	// ord, when set, makes a reader that stops when an id comes back
+	// keep no ids while they rise (see [idOrder]).
+	ord *idOrder
+}
+
+// idOrder is what a reader that stops when an id comes back learns of
+// its ids while each deal's id sorts after the one before, in byte order
+// (lex) or shortest first and then in byte order (short): ids that rise
+// are all different, so that none can have come back and none need be
+// kept. When both orders fail the reader stops with errUnordered, and is
+// to be read again keeping ids.
+type idOrder struct {
+	lex, short  bool
+	first, last []byte // the first and last deal's ids; nil without deals
+}
+
+// errUnordered tells the caller of a reader keeping no ids that they do
+// not rise.
+var errUnordered = errors.New("crm: ids out of order")
+
+// next notes id, the id of the deal after the one whose id is prev (nil
+// for the first deal), and reports whether the ids still rise.
+func (o *idOrder) next(prev, id []byte) bool {
+	if prev == nil {
+		*o = idOrder{lex: true, short: true, first: append(o.first[:0], id...)}
+		return true
+	}
+	c := bytes.Compare(id, prev)
+	o.lex = o.lex && c > 0
+	o.short = o.short && (len(id) > len(prev) || (len(id) == len(prev) && c > 0))
+	return o.lex || o.short
+}
+
+// before reports whether every id of o sorts before every id of p, in an
+// order in which the ids of both rise; both have deals.
+func (o *idOrder) before(p *idOrder) bool {
+	c := bytes.Compare(o.last, p.first)
+	return (o.lex && p.lex && c < 0) || (o.short && p.short && (len(o.last) < len(p.first) || (len(o.last) == len(p.first) && c < 0)))
 }
 
 // open checks the configuration and reads the header of r. Deals go to
@@ -319,6 +358,10 @@ func (lr *longReader) grouped(restart bool) error {
 	if !restart {
 		return lr.groupedLoop(false)
 	}
+	if lr.ord != nil {
+		lr.ord.first, lr.ord.last = lr.ord.first[:0], lr.ord.last[:0]
+		return lr.groupedLoop(true)
+	}
 	if lr.ids == nil {
 		lr.seed, lr.ids = maphash.MakeSeed(), newHashSet()
 	}
@@ -386,9 +429,21 @@ func (lr *longReader) groupedLoop(restart bool) error {
 					return err
 				}
 			}
+			if lr.ord != nil {
+				var prev []byte
+				if inDeal {
+					prev = b.idb
+				}
+				if !lr.ord.next(prev, id) {
+					return errUnordered
+				}
+			}
 			b.reset(id, t.rec.start)
 			inDeal = true
-			if restart {
+			switch {
+			case restart && lr.ord != nil:
+				// The ids rise (checked above): none is kept.
+			case restart:
 				if deals++; deals == sizeAfter && lr.size > 0 {
 					if read := t.rec.offset() - from; read > 0 {
 						n := float64(deals) * float64(lr.size) / float64(read)
@@ -402,7 +457,7 @@ func (lr *longReader) groupedLoop(restart bool) error {
 					}
 					lr.pend = lr.pend[:0]
 				}
-			} else {
+			default:
 				slot, first, returned = seen.claim(id, t.rec.start)
 				// Start the lookups of the next deals, whose slots are
 				// most often not in the cache, all at once.
@@ -434,6 +489,9 @@ func (lr *longReader) groupedLoop(restart bool) error {
 	if inDeal && !returned {
 		if seen != nil {
 			seen.setLast(slot, b.lastLine)
+		}
+		if lr.ord != nil {
+			lr.ord.last = append(lr.ord.last[:0], b.idb...)
 		}
 		return lr.done(&b)
 	}

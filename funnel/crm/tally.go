@@ -96,6 +96,9 @@ type partCtl struct {
 	limit int64 // the next part's first byte; -1 for the last part
 	size  int64 // the bytes to read, when known
 	ids   *idHashes
+	// ord, when set, has a modeRestart reader keep no ids while they rise
+	// (see [idOrder]); it ends with errUnordered when they do not.
+	ord *idOrder
 	// For counting the lines before a part: where the header ends, its
 	// lines, and where the part begins.
 	hdrEnd, from int64
@@ -161,7 +164,9 @@ func (l longTally) run(ctx context.Context, r io.Reader, out *sink, by []string,
 	case modeScattered:
 		return lr.scattered()
 	case modeRestart:
-		if ctl.ids != nil {
+		if ctl.ord != nil {
+			lr.ord = ctl.ord
+		} else if ctl.ids != nil {
 			lr.seed, lr.ids = ctl.ids.seed, ctl.ids.set
 		}
 		lr.size = ctl.size
@@ -361,7 +366,8 @@ var errFallback = errors.New("crm: read in one stream")
 // partOut is what reading one part gave.
 type partOut struct {
 	tally   *funnel.Tally
-	ids     *hashSet
+	ids     *hashSet // nil when the ids rose and were not kept (ord)
+	ord     *idOrder
 	reports reports
 	err     error
 	atLimit bool // the part ended where the next begins
@@ -404,57 +410,94 @@ func tallyParts(ctx context.Context, rd tallyReader, f funnel.Funnel, o Options,
 	bounds = append(bounds, in.size)
 	seed := maphash.MakeSeed()
 	outs := make([]partOut, len(bounds)-1)
-	ctxs := make([]context.Context, len(outs))
-	cancels := make([]context.CancelFunc, len(outs))
-	for i := range outs {
-		ctxs[i], cancels[i] = context.WithCancel(ctx)
-		defer cancels[i]()
+	// readParts reads the parts in idx at once, each first keeping no
+	// ids while they rise (when ordered is set), then keeping them.
+	readParts := func(idx []int, ordered bool) {
+		ctxs := make([]context.Context, len(outs))
+		cancels := make([]context.CancelFunc, len(outs))
+		for _, i := range idx {
+			ctxs[i], cancels[i] = context.WithCancel(ctx)
+			defer cancels[i]()
+		}
+		var wg sync.WaitGroup
+		for _, i := range idx {
+			wg.Go(func() {
+				out := &outs[i]
+				ctl := &partCtl{mode: modeRestart, part: true, limit: bounds[i+1], line: -1, size: bounds[i+1] - bounds[i]}
+				if i == len(outs)-1 {
+					ctl.limit = -1
+				}
+				r := func() io.Reader {
+					return io.MultiReader(bytes.NewReader(hdr), io.NewSectionReader(in.ra, bounds[i], in.size-bounds[i]))
+				}
+				ctl.shift = bounds[i] - int64(len(hdr))
+				if i == 0 {
+					ctl.line = hdrLines
+				}
+				out.ord = nil
+				if ordered {
+					out.ord = &idOrder{}
+				}
+				for {
+					out.tally = funnel.NewTally(f, by...)
+					out.reports = out.reports[:0]
+					ctl.ord, ctl.ids = out.ord, nil
+					if out.ord == nil {
+						ctl.ids = &idHashes{seed: seed, set: newHashSet()}
+					}
+					out.err = rd.run(ctxs[i], r(), tallySink(out.tally, by), by, out.reports.options(o), ctl)
+					out.ids = nil
+					if ctl.ids != nil {
+						out.ids = ctl.ids.set
+					}
+					if out.err == errUnordered {
+						out.ord = nil // read it again, keeping ids
+						continue
+					}
+					if out.err != errNeedLines {
+						break
+					}
+					lines, err := countLines(in.ra, hdrEnd, bounds[i])
+					if err != nil {
+						out.err = err
+						break
+					}
+					ctl.line = hdrLines + lines
+				}
+				out.atLimit = ctl.t != nil && ctl.t.rec.atLimit
+				if out.err != nil {
+					for _, c := range cancels[i+1:] {
+						if c != nil {
+							c() // the parts after this one do not count
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
 	}
-	var wg sync.WaitGroup
-	for i := range outs {
-		wg.Go(func() {
-			out := &outs[i]
-			ctl := &partCtl{mode: modeRestart, part: true, limit: bounds[i+1], line: -1, size: bounds[i+1] - bounds[i]}
-			if i == len(outs)-1 {
-				ctl.limit = -1
-			}
-			r := func() io.Reader {
-				return io.MultiReader(bytes.NewReader(hdr), io.NewSectionReader(in.ra, bounds[i], in.size-bounds[i]))
-			}
-			ctl.shift = bounds[i] - int64(len(hdr))
-			if i == 0 {
-				ctl.line = hdrLines
-			}
-			for {
-				out.tally = funnel.NewTally(f, by...)
-				out.reports = out.reports[:0]
-				ctl.ids = &idHashes{seed: seed, set: newHashSet()}
-				out.err = rd.run(ctxs[i], r(), tallySink(out.tally, by), by, out.reports.options(o), ctl)
-				out.ids = ctl.ids.set
-				if out.err != errNeedLines {
-					break
-				}
-				lines, err := countLines(in.ra, hdrEnd, bounds[i])
-				if err != nil {
-					out.err = err
-					break
-				}
-				ctl.line = hdrLines + lines
-			}
-			out.atLimit = ctl.t != nil && ctl.t.rec.atLimit
-			if out.err != nil {
-				for _, c := range cancels[i+1:] {
-					c() // the parts after this one do not count
-				}
-			}
-		})
+	all := make([]int, len(outs))
+	for i := range all {
+		all[i] = i
 	}
-	wg.Wait()
+	readParts(all, rd.long()) // the wide readers keep their ids
+	// When every part read its ids rising, and each part's ids sort
+	// before the next's, no id came back: the ids were never kept.
+	// Otherwise the parts that kept none are read again keeping them.
+	var again []int
+	for i := range outs {
+		if outs[i].ord != nil {
+			again = append(again, i)
+		}
+	}
+	if len(again) > 0 && !risingParts(outs) {
+		readParts(again, false)
+	}
 	var total *funnel.Tally
 	var done reports
 	for i := range outs {
 		out := &outs[i]
-		if i > 0 && out.err != errReturned {
+		if i > 0 && out.err != errReturned && out.ids != nil {
 			// An id of this part that was read in an earlier one came
 			// back.
 			if anyIn(out.ids, outs[0].ids) {
@@ -484,6 +527,27 @@ func tallyParts(ctx context.Context, rd tallyReader, f funnel.Funnel, o Options,
 	}
 	done.deliver(o)
 	return total, nil
+}
+
+// risingParts reports whether every part was read without an error,
+// keeping no ids because they rose, and each part's ids sort before the
+// next's (parts without deals left out).
+func risingParts(outs []partOut) bool {
+	var prev *idOrder
+	for i := range outs {
+		o := outs[i].ord
+		if o == nil || outs[i].err != nil {
+			return false
+		}
+		if len(o.first) == 0 {
+			continue
+		}
+		if prev != nil && !prev.before(o) {
+			return false
+		}
+		prev = o
+	}
+	return true
 }
 
 // anyIn reports whether a hash of a is in b, touching b's slots a batch

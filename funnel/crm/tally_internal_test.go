@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -625,4 +626,125 @@ func FuzzWideTally(f *testing.F) {
 				return tallyInput(context.Background(), snapshotTally{c}, c.Funnel, c.Options, r, by, sp)
 			})
 	})
+}
+
+// renameIDs renames the deals of the long history in, in the order of
+// their first rows, the i-th (from 0) to name(i).
+func renameIDs(in string, name func(i int) string) string {
+	lines := strings.Split(in, "\n")
+	names := map[string]string{}
+	for k, l := range lines[1:] {
+		id, rest, ok := strings.Cut(l, ",")
+		if !ok {
+			continue
+		}
+		n, seen := names[id]
+		if !seen {
+			n = name(len(names))
+			names[id] = n
+		}
+		lines[k+1] = n + "," + rest
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestLongTallyRisingIDs checks the reading in parts that keeps no ids
+// while they rise (see idOrder) on inputs whose ids rise in byte order,
+// shortest first, in both or neither, with an id that comes back in a
+// later part and a new id out of order, against the second method.
+func TestLongTallyRisingIDs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 3))
+	padded := func(i int) string { return fmt.Sprintf("D%06d", i) }         // both orders
+	numbers := func(i int) string { return fmt.Sprintf("%d", i+1) }         // shortest first
+	words := func(i int) string { return fmt.Sprintf("A%d", 1000-i*7) }     // neither
+	lexOnly := func(i int) string { return "A" + strings.Repeat("1", i+1) } // both (longer and greater)
+	lexSorted := func() func(int) string {                                  // byte order only: A1, A10, A100, A11, ...
+		ids := make([]string, 400)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("A%d", i+1)
+		}
+		slices.Sort(ids)
+		return func(i int) string { return ids[i] }
+	}()
+	grouped := history(rng, 300, false, 0)
+	back := renameIDs(grouped, padded)
+	back += strings.SplitN(back, "\n", 3)[1] + "\n"    // deal 0's first row again, at the end
+	swapped := renameIDs(grouped, func(i int) string { // a new id out of order in the middle
+		if i == 150 {
+			return "D000000"
+		}
+		return padded(i + 1)
+	})
+	// Deal 0's first row again after deal 5's rows: an id back within the
+	// first part.
+	early := strings.Split(renameIDs(grouped, padded), "\n")
+	for k := 2; k < len(early); k++ {
+		if strings.HasPrefix(early[k], padded(6)+",") {
+			early = slices.Insert(early, k, early[1])
+			break
+		}
+	}
+	for _, tt := range []struct{ name, in string }{
+		{"padded", renameIDs(grouped, padded)},
+		{"id back in the same part", strings.Join(early, "\n")},
+		{"padded shuffled", renameIDs(history(rng, 300, true, 0), padded)},
+		{"numbers", renameIDs(grouped, numbers)},
+		{"falling", renameIDs(grouped, words)},
+		{"longer", renameIDs(history(rng, 40, false, 0), lexOnly)},
+		{"byte order", renameIDs(grouped, lexSorted)},
+		{"padded bad rows", renameIDs(history(rng, 300, false, 25), padded)},
+		{"id back in a later part", back},
+		{"new id out of order", swapped},
+	} {
+		for _, lenient := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/lenient=%v", tt.name, lenient), func(t *testing.T) {
+				c := Long{Funnel: tfunnel, Options: Options{Lenient: lenient, OnSkip: func(*RowError) {}}}
+				checkLong(t, c, tt.in, []string{funnel.AttrOwner})
+			})
+		}
+	}
+}
+
+func TestIDOrder(t *testing.T) {
+	for _, tt := range []struct {
+		ids         []string
+		lex, short  bool
+		first, last string
+	}{
+		{[]string{"D1", "D2", "D3"}, true, true, "D1", "D3"},
+		{[]string{"9", "10", "11"}, false, true, "9", "11"},
+		{[]string{"A1", "A10", "A2"}, true, false, "A1", "A2"},
+		{[]string{"b", "a"}, false, false, "b", "a"},
+		{[]string{"a", "a"}, false, false, "a", "a"},
+	} {
+		var o idOrder
+		var prev []byte
+		rising := true
+		for _, id := range tt.ids {
+			rising = o.next(prev, []byte(id))
+			prev = []byte(id)
+		}
+		o.last = prev
+		if o.lex != tt.lex || o.short != tt.short || rising != (tt.lex || tt.short) || string(o.first) != tt.first {
+			t.Errorf("%q: lex %v short %v rising %v first %q, want %v %v %q", tt.ids, o.lex, o.short, rising, o.first, tt.lex, tt.short, tt.first)
+		}
+	}
+	part := func(lex, short bool, first, last string) *idOrder {
+		return &idOrder{lex: lex, short: short, first: []byte(first), last: []byte(last)}
+	}
+	for _, tt := range []struct {
+		a, b *idOrder
+		want bool
+	}{
+		{part(true, true, "D1", "D5"), part(true, true, "D6", "D9"), true},
+		{part(true, true, "D1", "D6"), part(true, true, "D6", "D9"), false},    // D6 twice
+		{part(false, true, "1", "99"), part(false, true, "100", "200"), true},  // shortest first
+		{part(true, false, "A1", "A2"), part(true, false, "A20", "A3"), true},  // A2 < A20 in byte order
+		{part(true, false, "A1", "A3"), part(true, false, "A20", "A4"), false}, // A20 < A3
+		{part(true, false, "A1", "A3"), part(false, true, "A4", "A50"), false}, // no order both rise in
+	} {
+		if got := tt.a.before(tt.b); got != tt.want {
+			t.Errorf("%s..%s before %s..%s = %v, want %v", tt.a.first, tt.a.last, tt.b.first, tt.b.last, got, tt.want)
+		}
+	}
 }
