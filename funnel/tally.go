@@ -445,6 +445,29 @@ type Tally struct {
 	// whole.
 	last    *group
 	lastKey string
+	// recent holds, for a tally grouped by one attribute, the groups
+	// found last, each in the slot of its key's [recentSlot]: deals whose
+	// keys alternate among a few dozen (an export in date order, each
+	// deal of another owner) mostly find their group without hashing
+	// the key for the map.
+	recent [64]recentGroup
+}
+
+// recentGroup is a group of [Tally.recent] and its key.
+type recentGroup struct {
+	key string
+	g   *group
+}
+
+// recentSlot returns the slot in [Tally.recent] of the key v: a hash of
+// its length and last four bytes, where names that differ by a number
+// (owner_7, owner_12) differ.
+func recentSlot(v string) int {
+	h := uint(len(v))
+	for i := max(0, len(v)-4); i < len(v); i++ {
+		h = h*31 + uint(v[i])
+	}
+	return int(h % 64)
 }
 
 // field names which of a deal's attributes [Deal.Attr] reads for a name.
@@ -571,8 +594,14 @@ func (t *Tally) groupFor(d *Deal) *group {
 		if t.last != nil && v == t.lastKey {
 			return t.last
 		}
+		r := &t.recent[recentSlot(v)]
+		if r.g != nil && r.key == v {
+			t.last, t.lastKey = r.g, r.key
+			return r.g
+		}
 		if g = t.groups[v]; g != nil {
 			t.last, t.lastKey = g, v
+			*r = recentGroup{v, g}
 			return g
 		}
 	default:

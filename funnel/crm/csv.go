@@ -284,15 +284,16 @@ func match(w, m uint64) uint64 {
 // call), and reports whether it held none. It finds the separators eight
 // bytes at a time.
 func (r *records) plain(line []byte) bool {
-	if bytes.IndexByte(line, '"') >= 0 {
-		return false
-	}
 	fields := r.fields[:cap(r.fields)]
 	n := 0
 	sep := uint64(r.comma) * ones
 	start, i := 0, 0
 	for ; i+8 <= len(line); i += 8 {
-		for m := match(binary.LittleEndian.Uint64(line[i:]), sep); m != 0; m &= m - 1 {
+		w := binary.LittleEndian.Uint64(line[i:])
+		if match(w, '"'*ones) != 0 {
+			return false
+		}
+		for m := match(w, sep); m != 0; m &= m - 1 {
 			j := i + bits.TrailingZeros64(m)>>3
 			if n == len(fields) {
 				fields = append(fields, nil)
@@ -304,6 +305,9 @@ func (r *records) plain(line []byte) bool {
 		}
 	}
 	for ; i < len(line); i++ {
+		if line[i] == '"' {
+			return false
+		}
 		if line[i] == r.comma {
 			if n == len(fields) {
 				fields = append(fields, nil)

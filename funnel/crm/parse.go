@@ -241,10 +241,12 @@ func parseAmount(b []byte) (decimal.NullDecimal, error) {
 // funnel's bounds, since places was checked against them. An amount with
 // more digits is to be read by bigAmount.
 func scanAmount(b []byte) (v int64, places int, fits bool, err error) {
-	for _, sym := range [...]string{"$", "€", "£", "¥"} {
-		if bytes.HasPrefix(b, []byte(sym)) {
-			b = b[len(sym):]
-			break
+	if b[0] > '9' || b[0] < '0' {
+		for _, sym := range [...]string{"$", "€", "£", "¥"} {
+			if bytes.HasPrefix(b, []byte(sym)) {
+				b = b[len(sym):]
+				break
+			}
 		}
 	}
 	if len(b) > 0 && b[0] == '-' {
