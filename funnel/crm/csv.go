@@ -40,13 +40,16 @@ type records struct {
 	ends    []int  // end offset of each field in buf
 	fields  [][]byte
 	begun   bool
+	// rows, when set, gives the records instead of r (see [FromRows]).
+	rows *rowsInput
 }
 
 // recordsBlock is the size of a read from the input.
 const recordsBlock = 64 << 10
 
 func newRecords(r io.Reader, comma byte) *records {
-	return &records{r: r, comma: comma, limit: -1}
+	rows, _ := r.(*rowsInput)
+	return &records{r: r, comma: comma, limit: -1, rows: rows}
 }
 
 // fill reads more input, keeping in[pos:end]: it moves that to the front,
@@ -180,6 +183,17 @@ func (r *records) offset() int64 { return r.base + int64(r.pos) }
 // (or at the limit), a *RowError wrapping ErrMalformedRow for bad quoting
 // (the rest of the offending line is skipped), or the reader's error.
 func (r *records) next() ([][]byte, error) {
+	if r.rows != nil {
+		fields, err := r.rows.next(r.line + 1)
+		if err == nil {
+			r.line++
+			r.start = r.line
+		} else if _, ok := err.(*RowError); ok {
+			r.line++
+			r.start = r.line
+		}
+		return fields, err
+	}
 	var line []byte
 	var nl bool
 	for {
