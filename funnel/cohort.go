@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -372,7 +373,11 @@ type cohortJSON struct {
 // cohort tallies made on several machines can be merged on one. Per cohort
 // converted[k] and unknown[k] count the step from stage k to stage k+1, and
 // last_reach[k] is the latest time a deal of the cohort reached stage k.
+// A nil c encodes as null.
 func (c *CohortTally) MarshalJSON() ([]byte, error) {
+	if c == nil {
+		return []byte("null"), nil
+	}
 	j := cohortTallyJSON{Funnel: c.funnel, Period: c.opts.Period, Window: span.DaysOf(c.opts.Window),
 		AsOf: c.opts.AsOf, Undated: c.undated, Cohorts: []cohortJSON{}}
 	keys := make([]time.Time, 0, len(c.cohorts))
@@ -391,18 +396,21 @@ func (c *CohortTally) MarshalJSON() ([]byte, error) {
 // [CohortTally.MarshalJSON], with the checks of [NewCohortTally] on the
 // funnel and options and, per cohort, that its start begins a period, that
 // no start is repeated, and that its counts can come from deals: none
-// negative, reached never rising down the funnel nor above the deals, and
-// converted plus unknown at most the next stage's count. A failure is a
-// *[InputError] or *[StageError] naming the place, such as
-// "cohorts[2].converted", wrapping [ErrOutOfRange], [ErrNegativeCount],
-// [ErrCountsRise], [ErrLengthMismatch] or [ErrIncompatible]. On an error c
-// is unchanged.
+// negative, reached never rising down the funnel nor above the deals,
+// converted plus unknown at most the next stage's count, and a latest
+// reach time only for a stage some deal reached, never before the
+// cohort's start (the zero time where none is known). A time that is not
+// an RFC 3339 string is an error wrapping [ErrOutOfRange] naming it, such
+// as "cohorts[2].last_reach[1]". A failure is a *[InputError] or
+// *[StageError] naming the place, such as "cohorts[2].converted", wrapping
+// [ErrOutOfRange], [ErrNegativeCount], [ErrCountsRise],
+// [ErrLengthMismatch] or [ErrIncompatible]. On an error c is unchanged.
 func (c *CohortTally) UnmarshalJSON(b []byte) error {
 	var j cohortTallyJSON
 	if err := decodeJSON(b, &j, "cohort tally"); err != nil {
-		return err
+		return cohortTimeErr(b, err)
 	}
-	window, ok := span.Duration(j.Window)
+	window, ok := windowOf(j.Window)
 	if !ok || !(j.Window > 0 && j.Window <= maxDays) {
 		return inputErr("window_days", j.Window, fmt.Errorf("%w: want more than 0 and at most %d", ErrOutOfRange, maxDays))
 	}
@@ -426,11 +434,100 @@ func (c *CohortTally) UnmarshalJSON(b []byte) error {
 		if _, dup := u.cohorts[start]; dup {
 			return &InputError{Name: place + ".start", Value: co.Start.Format(time.RFC3339), Err: fmt.Errorf("%w: cohort repeated", ErrIncompatible)}
 		}
+		if err := co.checkReach(place); err != nil {
+			return err
+		}
 		u.cohorts[start] = &cohortCounts{deals: co.Deals, reached: co.Reached, converted: co.Converted, unknown: co.Unknown, lastReach: co.LastReach}
 	}
 	u.undated = j.Undated
 	*c = *u
 	return nil
+}
+
+// windowOf returns the window whose days are days, as [span.DaysOf] gives
+// them: the window a cohort tally was made with comes back from its
+// encoding exactly, not a few nanoseconds off, so that the decoded tally
+// merges with one made with the same options. Days are a float64, which
+// holds a duration of more than 2^53 ns (104 days) only to about 2^−53 of
+// it, so several durations a few nanoseconds apart can have the same days;
+// windowOf takes the roundest of them: the duration nearest to days
+// rounded to a day, an hour, a minute, a second, a millisecond or a
+// microsecond, the first of these whose days are days, or else the
+// duration nearest to days whose days are days. A window of whole
+// microseconds up to 10^4 days, or of whole milliseconds, comes back as it
+// was. When no duration has exactly these days (a document written by
+// hand), it returns the window of the days of the nearest duration, so
+// that decoding, encoding and decoding again gives the same window. It
+// reports false for days that are NaN or out of time.Duration's range.
+func windowOf(days float64) (time.Duration, bool) {
+	d0, ok := span.Duration(days)
+	if !ok || d0 <= 0 {
+		return d0, ok
+	}
+	for _, u := range []time.Duration{24 * time.Hour, time.Hour, time.Minute, time.Second, time.Millisecond, time.Microsecond} {
+		if r := d0.Round(u); r > 0 && span.DaysOf(r) == days {
+			return r, true
+		}
+	}
+	// days × 86400e9 is within about 3 × 2^−53 of the duration whose days
+	// are days: reach = d0 / 2^50 + 8 covers it.
+	reach := d0>>50 + 8
+	for k := time.Duration(0); k <= reach; k++ {
+		for _, d := range []time.Duration{d0 - k, d0 + k} {
+			if d > 0 && span.DaysOf(d) == days {
+				return d, true
+			}
+		}
+	}
+	if w := span.DaysOf(d0); w != days {
+		return windowOf(w) // d0's days have d0, so this recursion ends there
+	}
+	return d0, true
+}
+
+// cohortTimeErr returns err, the failure to decode the cohort tally b, as
+// it is when it is a typed error of the package. Otherwise it is the
+// failure of a time (time.Time's decoder is the one of a cohort tally
+// outside the package, and its errors are its own), and cohortTimeErr
+// returns a *InputError wrapping [ErrOutOfRange] that names the first time
+// of b that does not decode, such as cohorts[2].last_reach[1].
+func cohortTimeErr(b []byte, err error) error {
+	var ie *InputError
+	var se *StageError
+	if errors.As(err, &ie) || errors.As(err, &se) {
+		return err
+	}
+	fail := func(place string, raw []byte) error {
+		return &InputError{Name: place, Value: string(raw), Err: fmt.Errorf("%w: want an RFC 3339 time in a JSON string", ErrOutOfRange)}
+	}
+	bad := func(raw json.RawMessage) bool {
+		var t time.Time
+		return raw != nil && t.UnmarshalJSON(raw) != nil
+	}
+	var doc struct {
+		AsOf    json.RawMessage `json:"as_of"`
+		Cohorts []struct {
+			Start     json.RawMessage   `json:"start"`
+			LastReach []json.RawMessage `json:"last_reach"`
+		} `json:"cohorts"`
+	}
+	if json.Unmarshal(b, &doc) == nil {
+		if bad(doc.AsOf) {
+			return fail("as_of", doc.AsOf)
+		}
+		for i, co := range doc.Cohorts {
+			place := fmt.Sprintf("cohorts[%d]", i)
+			if bad(co.Start) {
+				return fail(place+".start", co.Start)
+			}
+			for k, raw := range co.LastReach {
+				if bad(raw) {
+					return fail(fmt.Sprintf("%s.last_reach[%d]", place, k), raw)
+				}
+			}
+		}
+	}
+	return &InputError{Name: "cohort tally", Err: fmt.Errorf("%w: %v", ErrOutOfRange, err)}
 }
 
 // check verifies a decoded cohort of a funnel of n stages.
@@ -464,6 +561,23 @@ func (co cohortJSON) check(n int, place string) error {
 			return &StageError{Input: place + ".converted", Index: k, Err: fmt.Errorf("%w: converted %d, unknown %d", ErrNegativeCount, cv, un)}
 		case cv > co.Reached[k+1] || un > co.Reached[k+1]-cv:
 			return &StageError{Input: place + ".converted", Index: k, Err: fmt.Errorf("%w: converted %d and unknown %d of %d that reached the next stage", ErrCountsRise, cv, un, co.Reached[k+1])}
+		}
+	}
+	return nil
+}
+
+// checkReach verifies the latest reach times of a decoded cohort that
+// passed check: each one some deal of the cohort gave. A deal reaches a
+// stage at the time of an event, which is never before its start, and its
+// start is in the cohort.
+func (co cohortJSON) checkReach(place string) error {
+	for k, at := range co.LastReach {
+		switch {
+		case at.IsZero():
+		case co.Reached[k] == 0:
+			return &StageError{Input: place + ".last_reach", Index: k, Err: fmt.Errorf("%w: %s for a stage no deal reached", ErrOutOfRange, at.Format(time.RFC3339Nano))}
+		case at.Before(co.Start):
+			return &StageError{Input: place + ".last_reach", Index: k, Err: fmt.Errorf("%w: %s, before the cohort's start %s", ErrOutOfRange, at.Format(time.RFC3339Nano), co.Start.Format(time.RFC3339))}
 		}
 	}
 	return nil

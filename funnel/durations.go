@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/funnelmath/funnelmath/internal/num"
@@ -500,21 +501,23 @@ func durationsOf(j durationsJSON) (Durations, error) {
 	g := Durations{n: j.N, seconds: j.Seconds}
 	var n, lo, hi int64 // observations, and the least and most seconds the bins allow
 	for i, p := range j.Days {
-		name := fmt.Sprintf("days[%d]", i)
+		// The bin's name, made only on a failure: a tally decodes
+		// thousands of bins.
+		name := func(field string) string { return "days[" + strconv.Itoa(i) + "]." + field }
 		day, c := p[0], p[1]
 		switch {
 		case day < 0 || day > maxDays:
-			return Durations{}, countErr(name+".day", day, fmt.Errorf("%w: want 0 to %d", ErrOutOfRange, maxDays))
+			return Durations{}, countErr(name("day"), day, fmt.Errorf("%w: want 0 to %d", ErrOutOfRange, maxDays))
 		case i > 0 && day <= j.Days[i-1][0]:
-			return Durations{}, countErr(name+".day", day, fmt.Errorf("%w: days must increase", ErrOutOfRange))
+			return Durations{}, countErr(name("day"), day, fmt.Errorf("%w: days must increase", ErrOutOfRange))
 		case c < 0:
-			return Durations{}, countErr(name+".count", c, ErrNegativeCount)
+			return Durations{}, countErr(name("count"), c, ErrNegativeCount)
 		case c == 0:
-			return Durations{}, countErr(name+".count", c, fmt.Errorf("%w: an empty bin", ErrOutOfRange))
+			return Durations{}, countErr(name("count"), c, fmt.Errorf("%w: an empty bin", ErrOutOfRange))
 		}
 		var ok bool
 		if n, ok = num.Add(n, c); !ok {
-			return Durations{}, countErr(name+".count", c, fmt.Errorf("%w: counts past an int64", ErrOutOfRange))
+			return Durations{}, countErr(name("count"), c, fmt.Errorf("%w: counts past an int64", ErrOutOfRange))
 		}
 		// c ≤ n ≤ 2^63 and day ≤ 10^5, so the seconds bounds of this bin
 		// fit in 128 bits; they are checked against an int64 one by one.

@@ -332,12 +332,28 @@ func (t *Tally) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a tally written by [Tally.MarshalJSON], checking
-// every group with [Counts.Check], its key against the grouping and that
-// keys are not repeated. A failure is a *[InputError] or *[StageError]
-// whose name gives the place, such as groups[1].won_amount, wrapping a
-// sentinel: [ErrOutOfRange] for a malformed document or a value of the
-// wrong type, [ErrLengthMismatch], [ErrIncompatible] for a repeated key,
-// and those of [Counts.Check]. On an error t is unchanged.
+// every group with [Counts.Check] and with the sums that Check leaves out
+// (see [Counts] and below), its key against the grouping and that keys are
+// not repeated, so that a document no deals could give is refused when it
+// is read. Beyond Check, the deals of every group reached the stages
+// their outcomes say,
+//
+//	Reached[k] = Won + Σ_{j≥k} (OpenAt[j] + LostAt[j])
+//
+// (a won deal reached every stage, an open or lost one each stage up to its
+// furthest); the money reaching the stages never rises down the funnel,
+// is WonAmount at the won stage, at least WonAmount + OpenAmount at the
+// first, and zero at a stage no deal reached or when no deal has an
+// amount; and no time to win is measured from the won stage.
+//
+// A failure is a *[InputError] or *[StageError] whose name gives the
+// place, such as groups[1].won_amount, wrapping a sentinel:
+// [ErrOutOfRange] for a malformed document, a value of the wrong type or
+// sums that do not add up, [ErrCountsRise] for money that rises down the
+// funnel or is below its parts, [ErrLengthMismatch], [ErrIncompatible] for
+// a repeated key, and those of [Counts.Check]. On an error t is unchanged.
+// An empty grouping decodes as none, as [NewTally] without attributes
+// makes it.
 func (t *Tally) UnmarshalJSON(b []byte) error {
 	var j tallyJSON
 	if err := decodeJSON(b, &j, "tally"); err != nil {
@@ -345,6 +361,9 @@ func (t *Tally) UnmarshalJSON(b []byte) error {
 	}
 	if j.Funnel.Len() == 0 {
 		return &InputError{Name: "funnel", Err: ErrEmptyFunnel}
+	}
+	if len(j.By) == 0 {
+		j.By = nil // as NewTally(f) keeps no attributes
 	}
 	u := NewTally(j.Funnel, j.By...)
 	for i, raw := range j.Groups {
@@ -362,6 +381,9 @@ func (t *Tally) UnmarshalJSON(b []byte) error {
 		if err := g.Check(); err != nil {
 			return placed(place, err)
 		}
+		if err := g.checkSums(); err != nil {
+			return placed(place, err)
+		}
 		k := u.keyOf(g.Key)
 		if _, dup := u.groups[k]; dup {
 			return &InputError{Name: place + ".key", Value: fmt.Sprintf("%q", g.Key), Err: fmt.Errorf("%w: key repeated", ErrIncompatible)}
@@ -369,5 +391,49 @@ func (t *Tally) UnmarshalJSON(b []byte) error {
 		u.groups[k] = groupOf(g)
 	}
 	*t = *u
+	return nil
+}
+
+// checkSums verifies, for counts that passed [Counts.Check], the sums
+// that [Tally.UnmarshalJSON] adds to Check's: what any group tallied from
+// deals satisfies and Check leaves out.
+func (c *Counts) checkSums() error {
+	n := len(c.Reached)
+	// Check has added up OpenAt and LostAt without passing an int64, and
+	// Won + Open + Lost = Deals, so s fits.
+	s := c.Won
+	for k := n - 1; k >= 0; k-- {
+		s += c.OpenAt[k] + c.LostAt[k]
+		if c.Reached[k] != s {
+			return &StageError{Input: "reached", Index: k, Err: fmt.Errorf("%w: %d, but %d deals are won, or open or lost at this stage or a later one", ErrOutOfRange, c.Reached[k], s)}
+		}
+	}
+	// Amounts are not negative (Check), and the deals that reach a stage
+	// reached every earlier one.
+	a := c.AmountReached
+	for k := 1; k < n; k++ {
+		if a[k].GreaterThan(a[k-1]) {
+			return &StageError{Input: "amount_reached", Index: k, Err: fmt.Errorf("%w: %s after %s", ErrCountsRise, a[k], a[k-1])}
+		}
+	}
+	// Only won deals reach the won stage (Check: Reached[n−1] = Won), and
+	// every won and open deal reached the first.
+	if !a[n-1].Equal(c.WonAmount) {
+		return &StageError{Input: "amount_reached", Index: n - 1, Err: fmt.Errorf("%w: %s at the won stage, but the won deals hold %s", ErrOutOfRange, a[n-1], c.WonAmount)}
+	}
+	if held := c.WonAmount.Add(c.OpenAmount); a[0].LessThan(held) {
+		return &StageError{Input: "amount_reached", Index: 0, Err: fmt.Errorf("%w: %s, below the %s that the won and open deals hold", ErrCountsRise, a[0], held)}
+	}
+	for k := range n {
+		if c.Reached[k] == 0 && !a[k].IsZero() {
+			return &StageError{Input: "amount_reached", Index: k, Err: fmt.Errorf("%w: %s at a stage no deal reached", ErrOutOfRange, a[k])}
+		}
+	}
+	if c.NoAmount == c.Deals && !a[0].IsZero() {
+		return &StageError{Input: "amount_reached", Index: 0, Err: fmt.Errorf("%w: %s, but no deal has an amount", ErrOutOfRange, a[0])}
+	}
+	if h := c.WonToClose[n-1]; h.n != 0 {
+		return &StageError{Input: "won_to_close", Index: n - 1, Err: fmt.Errorf("%w: %d times to win from the won stage itself", ErrOutOfRange, h.n)}
+	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"reflect"
 	"strconv"
 	"strings"
@@ -144,16 +145,76 @@ func unmarshal[T, P any](op, what string, b []byte, dst *T, conv func(P) T, chec
 // ([funnel.ErrLengthMismatch]), negative ([funnel.ErrNegativeCount]) or
 // whose exits pass an int64 ([funnel.ErrOutOfRange]), more timed visits
 // than exits or visit days over no timed visit ([funnel.ErrCountsRise]),
-// visit days that are negative ([funnel.ErrNegative]). A document that is
-// malformed or truncated, or a value of the wrong type or out of range
-// (1e30 for a count), is a *[funnel.InputError] naming its place, such as
-// moves[1][3], wrapping [funnel.ErrOutOfRange]. Every error has Op
+// visit days that are negative ([funnel.ErrNegative]). Beyond Solve's
+// checks, the moves must add up as deals' stays do: every visit to a
+// stage s before the won stage begins a deal's path or follows a move into
+// s, and ends in a move out of s, a loss at s or the deal still open there,
+// so the paths that begin at s,
+//
+//	starts[s] = Σ_j Moves[s][j] + Lost[s] + Open[s] − Σ_i Moves[i][s],
+//
+// are never negative, and they number at most Deals (their sum is the
+// deals won by a move, lost at a stage or still open); otherwise it is an
+// error wrapping [funnel.ErrCountsRise] naming moves (and the stage) or
+// deals. A document that is malformed or truncated, or a value of the
+// wrong type or out of range (1e30 for a count), is a
+// *[funnel.InputError] naming its place, such as moves[1][3], wrapping
+// [funnel.ErrOutOfRange]. Every error has Op
 // "markov.Transitions"; a nil c is one wrapping [funnel.ErrNoData]. As
 // encoding/json does, null leaves c unchanged. On an error c is unchanged.
 func (c *Transitions) UnmarshalJSON(b []byte) error {
 	const op = "markov.Transitions"
 	type plain Transitions
-	return unmarshal(op, "transitions", b, c, func(p plain) Transitions { return Transitions(p) }, func(t Transitions) error { return t.check(op) })
+	return unmarshal(op, "transitions", b, c, func(p plain) Transitions { return Transitions(p) }, func(t Transitions) error {
+		if err := t.check(op); err != nil {
+			return err
+		}
+		return t.checkFlow(op)
+	})
+}
+
+// checkFlow verifies, for transitions that passed check, that the moves
+// add up as the stays of deals do (see [Transitions.UnmarshalJSON]). Every
+// count is at most 2^63 − 1 and a stage's exits fit an int64 (check), so
+// a stage's exits and open deals fit a uint64; the moves into a stage and
+// the sum of the starts are added with a carry, which means more than any
+// stage's visits or any number of deals.
+func (c Transitions) checkFlow(op string) error {
+	var total uint64 // Σ starts[s]
+	over := false
+	for s := range c.Funnel.Last() {
+		exits := c.Lost[s]
+		for _, m := range c.Moves[s] {
+			exits += m
+		}
+		out := uint64(exits) + uint64(c.Open[s])
+		var in, carry uint64
+		for i := range c.Moves {
+			var cy uint64
+			in, cy = bits.Add64(in, uint64(c.Moves[i][s]), 0)
+			carry |= cy
+		}
+		if carry != 0 || in > out {
+			moves := strconv.FormatUint(in, 10)
+			if carry != 0 {
+				moves = "more than 2^64"
+			}
+			return &funnel.StageError{Op: op, Input: "moves", Stage: c.Funnel.Stage(s), Index: s,
+				Err: fmt.Errorf("%w: %s moves into the stage, but %d visits there ended or go on", funnel.ErrCountsRise, moves, out)}
+		}
+		var cy uint64
+		total, cy = bits.Add64(total, out-in, 0)
+		over = over || cy != 0
+	}
+	if over || total > uint64(c.Deals) {
+		starts := strconv.FormatUint(total, 10)
+		if over {
+			starts = "more than 2^64"
+		}
+		return &funnel.InputError{Op: op, Name: "deals", Value: strconv.FormatInt(c.Deals, 10),
+			Err: fmt.Errorf("%w: %s paths through the stages begin (deals won by a move, lost at a stage or still open)", funnel.ErrCountsRise, starts)}
+	}
+	return nil
 }
 
 // UnmarshalJSON decodes a matrix, {"states", "absorbing", "p",
