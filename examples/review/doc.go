@@ -42,7 +42,26 @@
 //     gain for the -growth target;
 //  8. activity targets for the current period's quota, triangulated
 //     (package ratios/target);
-//  9. the quota forecast: P10, P50, P90 and P(hit) per rep (velocity).
+//  9. the quota forecast: P10, P50, P90 and P(hit) per rep (velocity);
+//  10. the forecast call for the current period (package funnel/pipeline,
+//     Coverage): per rep and for the team, the quota, won so far, the
+//     quota still to book, the open pipeline expected to close in the
+//     period and its coverage (overall, and by stage for the team), the
+//     pipeline weighted by each stage's measured win rate (and by the CRM's
+//     own probability with -probability), and the forecast categories:
+//     commit (at the last open stage, closing in the period), best case
+//     (closing in the period at a stage that won 30% or more of its closed
+//     deals), pipeline (the rest closing in it) and omitted;
+//  11. with -backtest (the same period as -period, since the quotas are
+//     per period), the quota forecast replayed at the start of each past
+//     period from what was known then (package velocity/backtest), beside
+//     what happened: per period the reps hitting quota, the Brier score
+//     beside last period's attainment and the weighted pipeline, the share
+//     of actuals inside P10–P90 and the mean absolute error of the P50;
+//     then the calibration table (predicted P(hit) against the share that
+//     hit, with its 95% Wilson interval). A snapshot export (-format
+//     snapshot) is priced at each rep's mean won amount, as its amounts
+//     are today's.
 //
 // A section the data cannot support is left out with the reason.
 //
@@ -68,6 +87,13 @@
 //	targets       [{rep, quota, triangulation: target.Triangulation}]
 //	forecast      velocity.ForecastResult
 //	ages          [{stage, days: [...]}], the open deals' ages by stage
+//	coverage      pipeline.CoverageReport: {at, from, to, stage_win, team, reps: [{rep, quota, won, to_go,
+//	              met, open, pipeline, no_expected_close, coverage, by_stage, weighted, crm_weighted,
+//	              no_probability, categories: [{category, deals, priced, unpriced, amount}]}], no_rep, undated}
+//	backtest      backtest.Report, null without -backtest: {period, pricing, draws, seed, periods: [{label,
+//	              start, end, reps, no_quota, scores}], skipped, overall: {forecasts, hits, brier,
+//	              brier_last, brier_weighted, in_band, mae, calibration: [{lo, hi, forecasts,
+//	              mean_predicted, observed, interval, within}]}, held, undated}
 //	skipped       [{section, reason}]
 //
 // each field as its package documents it: rates are {k, n, value}, money a

@@ -73,6 +73,7 @@ type config struct {
 	qualified, opportunity, inbound           string
 	draws                                     int
 	seed                                      uint64
+	probability, backtest                     string
 	json                                      bool
 	svgDir, pngDir                            string
 	report, out                               string
@@ -94,7 +95,8 @@ with their stage histories, an activity log and quarterly quotas. It prints, in 
 the team funnel, each rep against the per-stage benchmarks, the four levers per rep, the
 1:1 pipeline dashboard, micro metrics (with activities), the diagnosis of the rep furthest
 below the team, the domino sensitivity and the gain for a growth target, activity targets
-for next period's quota, and the quota forecast.
+for next period's quota, the quota forecast, and the coverage and forecast categories;
+with -backtest, how the forecast fared on the team's own history.
 
 Examples:
   go run ./examples/review -json > review.json
@@ -104,6 +106,7 @@ Examples:
   go run ./examples/review -in sales_pipeline.csv -format snapshot -stages Prospecting,Engaging,Won \
       -id opportunity_id -owner sales_agent -stage deal_stage -stage-dates Engaging=engage_date \
       -closed close_date -amount close_value -as-of 2017-12-31
+  go run ./examples/review -backtest quarter
   go run ./examples/review -in events.csv -report owner-funnel -o csv
 
 Flags:
@@ -159,6 +162,8 @@ func parseFlags(stderr io.Writer, args []string) (config, error) {
 	fs.StringVar(&c.inbound, "inbound", "Inbound", "the source `value` of inbound leads")
 	fs.IntVar(&c.draws, "draws", 10000, "Monte Carlo `draws` per rep for the forecast")
 	fs.Uint64Var(&c.seed, "seed", 1, "`seed` of the forecast's draws")
+	fs.StringVar(&c.probability, "probability", "", "`column` of the CRM's own win probability, a percent from 0 to 100, for the CRM-weighted pipeline")
+	fs.StringVar(&c.backtest, "backtest", "", "replay the quota forecast at the start of each past `period` (week, month or quarter, the same as -period, as the quotas are per -period) and print its calibration")
 	fs.BoolVar(&c.json, "json", false, "print the review as one JSON document (its shape is in go doc ./examples/review)")
 	fs.StringVar(&c.svgDir, "svg", "", "write the charts as SVG into `dir`")
 	fs.StringVar(&c.pngDir, "png", "", "write the charts as PNG into `dir`")
@@ -202,6 +207,14 @@ func parseFlags(stderr io.Writer, args []string) (config, error) {
 	}
 	if !(c.aggressiveness >= 0 && c.aggressiveness <= 1) {
 		return c, fmt.Errorf("-aggressiveness %v: want a number from 0 to 1", c.aggressiveness)
+	}
+	switch c.backtest {
+	case "", "week", "month", "quarter":
+	default:
+		return c, fmt.Errorf("-backtest %q: want week, month or quarter", c.backtest)
+	}
+	if c.backtest != "" && c.backtest != c.period {
+		return c, fmt.Errorf("-backtest %s with -period %s: the quotas are per -period; give the same period to both", c.backtest, c.period)
 	}
 	if c.draws <= 0 {
 		return c, fmt.Errorf("-draws %d: want a positive number", c.draws)

@@ -124,6 +124,8 @@ func TestFlags(t *testing.T) {
 		{[]string{"-in", "testdata/nosuch.csv"}, "nosuch.csv"},
 		{[]string{"-quota", "-5"}, `-quota "-5"`},
 		{[]string{"-quotas", "testdata/badquotas.csv"}, `line 3: column "quota" = "-100": not an amount: crm: amount "-100": bad amount: negative amount`},
+		{[]string{"-backtest", "year"}, `-backtest "year"`},
+		{[]string{"-backtest", "month"}, "-backtest month with -period quarter"},
 	}
 	for _, c := range bad {
 		var out, errs bytes.Buffer
@@ -142,7 +144,7 @@ func TestFlags(t *testing.T) {
 		"source", "account", "amount", "expected-close", "assigned", "created", "closed", "status", "stage-dates", "lost-at",
 		"is-lost", "deleted", "comma", "scattered", "lenient", "activities", "quotas", "quota", "as-of", "period", "lookback", "levers-periods",
 		"growth", "aggressiveness", "stalled", "untouched", "qualified", "opportunity", "inbound", "draws", "seed", "json",
-		"svg", "png", "report", "o"} {
+		"svg", "png", "report", "o", "probability", "backtest"} {
 		if !strings.Contains(usage, "\n  -"+name+" ") && !strings.Contains(usage, "\n  -"+name+"\n") {
 			t.Errorf("usage does not document -%s", name)
 		}
@@ -497,7 +499,8 @@ func TestText(t *testing.T) {
 	text := out.String()
 	at := -1
 	for _, s := range []string{"1. Team funnel", "Time in stage", "Reps:", "2. Reps against the benchmark", "3. The four levers",
-		"4. 1:1 pipeline dashboard", "5. Micro metrics", "6. Diagnosis", "7. Domino", "8. Activity targets", "9. Quota forecast"} {
+		"4. 1:1 pipeline dashboard", "5. Micro metrics", "6. Diagnosis", "7. Domino", "8. Activity targets", "9. Quota forecast",
+		"10. Coverage and forecast categories"} {
 		i := strings.Index(text, s)
 		if i < 0 || i < at {
 			t.Errorf("section %q missing or out of order", s)
@@ -524,11 +527,153 @@ func TestJSON(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	want := []string{"activities", "ages", "as_of", "benchmark", "counted", "current", "deals", "diagnosis", "domino", "forecast",
+	want := []string{"activities", "ages", "as_of", "backtest", "benchmark", "counted", "coverage", "current", "deals", "diagnosis", "domino", "forecast",
 		"known", "metrics", "period", "pipeline", "reps", "skipped", "skipped_rows", "source", "stage_time", "targets", "team", "trailing",
 		"unmatched_activities", "velocity", "window"}
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("top-level keys (-want +got):\n%s", diff)
+	}
+}
+
+// sampleQuotas reads the sample's quotas with encoding/csv.
+func sampleQuotas(t *testing.T) map[string]decimal.Decimal {
+	t.Helper()
+	fh, err := sample.Open("sample/quotas.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	recs, err := csv.NewReader(fh).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := map[string]decimal.Decimal{}
+	for _, r := range recs[1:] {
+		q[r[0]] = decimal.RequireFromString(r[1])
+	}
+	return q
+}
+
+// TestCoverage checks section 10 on the sample against a second
+// derivation from the CSV with encoding/csv: for each rep, the deals won
+// from the current quarter's start to the review date, the pipeline open
+// at the date with an expected close in the quarter, and its coverage,
+// pipeline / (quota − won). The categories hold every open deal.
+func TestCoverage(t *testing.T) {
+	rv := runReview(t)
+	fh, _ := sample.Open("sample/deals.csv")
+	deals := readDeals(t, fh)
+	fh.Close()
+	quotas := sampleQuotas(t)
+	type figures struct{ won, pipeline, open decimal.Decimal }
+	want := map[string]*figures{}
+	asOf, cur := rv.AsOf, rv.Current
+	for _, d := range deals {
+		w := want[d.owner]
+		if w == nil {
+			w = &figures{}
+			want[d.owner] = w
+		}
+		amount := d.amount.Decimal // zero when missing, which adds nothing
+		if d.won && !d.closed.Before(cur.From) && !d.closed.After(asOf) {
+			w.won = w.won.Add(amount)
+		}
+		open := !d.first.After(asOf) && (d.closed.IsZero() || d.closed.After(asOf))
+		if !open {
+			continue
+		}
+		w.open = w.open.Add(amount)
+		if !d.expected.IsZero() && !d.expected.Before(cur.From) && d.expected.Before(cur.To) {
+			w.pipeline = w.pipeline.Add(amount)
+		}
+	}
+	c := rv.Coverage
+	if c == nil || len(c.Reps) != len(want) {
+		t.Fatalf("coverage %+v, want %d reps", c, len(want))
+	}
+	for _, r := range c.Reps {
+		w := want[r.Rep]
+		if w == nil {
+			t.Errorf("unknown rep %q", r.Rep)
+			continue
+		}
+		if !r.Won.Amount.Equal(w.won) || !r.Pipeline.Amount.Equal(w.pipeline) || !r.Open.Amount.Equal(w.open) {
+			t.Errorf("%s: won %s, pipeline %s, open %s; CSV %s, %s, %s", r.Rep, r.Won.Amount, r.Pipeline.Amount, r.Open.Amount, w.won, w.pipeline, w.open)
+		}
+		q, ok := quotas[r.Rep]
+		switch toGo := q.Sub(w.won); {
+		case !ok:
+			if r.Quota.Valid || r.Coverage.Valid {
+				t.Errorf("%s has no quota in the CSV: quota %v coverage %v", r.Rep, r.Quota, r.Coverage)
+			}
+		case !toGo.IsPositive():
+			if !r.Met || r.Coverage.Valid {
+				t.Errorf("%s met the quota (%s of %s): met %v coverage %v", r.Rep, w.won, q, r.Met, r.Coverage)
+			}
+		default:
+			cov := w.pipeline.InexactFloat64() / toGo.InexactFloat64()
+			if !r.Coverage.Valid || math.Abs(r.Coverage.Float64-cov) > 1e-9*cov {
+				t.Errorf("%s coverage %v, CSV %s / %s = %v", r.Rep, r.Coverage, w.pipeline, toGo, cov)
+			}
+		}
+		var n int
+		for _, k := range r.Categories {
+			n += k.Deals
+		}
+		if n != r.Open.Deals {
+			t.Errorf("%s: categories hold %d deals, %d open", r.Rep, n, r.Open.Deals)
+		}
+	}
+}
+
+// TestBacktest checks section 11 on the sample (-backtest quarter)
+// against a second derivation from the CSV with encoding/csv: each rep's
+// actual bookings in each quarter replayed (the deals won in it) and
+// whether they reached the rep's quota; and that the quarters replayed
+// run from the first after the data's start to the last that ended by
+// the review date.
+func TestBacktest(t *testing.T) {
+	rv := runReview(t, "-backtest", "quarter")
+	b := rv.Backtest
+	if b == nil || len(b.Periods) == 0 {
+		t.Fatalf("no backtest: %+v (skipped %+v)", b, rv.Skipped)
+	}
+	fh, _ := sample.Open("sample/deals.csv")
+	deals := readDeals(t, fh)
+	fh.Close()
+	quotas := sampleQuotas(t)
+	var first time.Time
+	for _, d := range deals {
+		if first.IsZero() || d.first.Before(first) {
+			first = d.first
+		}
+	}
+	q := funnel.Quarter
+	if want := q.End(q.Start(first)); !b.Periods[0].Start.Equal(want) && (len(b.Skipped) == 0 || !b.Skipped[0].Start.Equal(want)) {
+		t.Errorf("first quarter %s, want %s", b.Periods[0].Start, want)
+	}
+	if last := b.Periods[len(b.Periods)-1]; last.End.After(rv.AsOf) || !q.End(last.End).After(rv.AsOf) {
+		t.Errorf("last quarter %s to %s, review date %s", last.Start, last.End, rv.AsOf)
+	}
+	for _, p := range b.Periods {
+		actual := map[string]decimal.Decimal{}
+		for _, d := range deals {
+			if d.won && !d.closed.Before(p.Start) && d.closed.Before(p.End) {
+				actual[d.owner] = actual[d.owner].Add(d.amount.Decimal)
+			}
+		}
+		for _, r := range p.Reps {
+			if !r.Actual.Equal(actual[r.Rep]) || r.Hit != !actual[r.Rep].LessThan(quotas[r.Rep]) || !r.Quota.Equal(quotas[r.Rep]) {
+				t.Errorf("%s %s: actual %s hit %v quota %s; CSV %s of %s", p.Label, r.Rep, r.Actual, r.Hit, r.Quota, actual[r.Rep], quotas[r.Rep])
+			}
+		}
+	}
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), &out, &errs, []string{"-backtest", "quarter"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "11. Backtest of the quota forecast, by quarter") || !strings.Contains(out.String(), "Calibration:") {
+		t.Error("the text review has no backtest section")
 	}
 }
 

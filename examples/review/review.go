@@ -13,6 +13,7 @@ import (
 	"github.com/funnelmath/funnelmath/ratios"
 	"github.com/funnelmath/funnelmath/ratios/target"
 	"github.com/funnelmath/funnelmath/velocity"
+	"github.com/funnelmath/funnelmath/velocity/backtest"
 	"github.com/shopspring/decimal"
 )
 
@@ -76,6 +77,15 @@ type Review struct {
 	// Ages are the ages of the open deals at AsOf, by stage, for the
 	// pipeline chart.
 	Ages []StageAges `json:"ages"`
+	// Coverage is the forecast call for the current period as of AsOf
+	// (pipeline.Coverage): coverage of the quota still to book, overall
+	// and by stage, the weighted pipeline, and the forecast categories by
+	// the rules of coverageRules, per rep and for the team.
+	Coverage *pipeline.CoverageReport `json:"coverage"`
+	// Backtest is the forecast replayed at the start of each past
+	// -backtest period and compared with what happened (backtest.Run);
+	// null without -backtest.
+	Backtest *backtest.Report `json:"backtest"`
 
 	Skipped []Skip `json:"skipped"`
 }
@@ -340,6 +350,8 @@ func build(ctx context.Context, cfg config, in input) (Review, error) {
 	rv.Domino = dominoSection(f, total, rv.Benchmark, cfg.growth, skip)
 	rv.Targets = targetsSection(f, byOwner, act, in, rv.Benchmark, rv.Current, cfg, skip)
 	rv.Forecast = forecastSection(ctx, f, in.Deals, in.Quotas, rv.AsOf, rv.Current, cfg, skip)
+	rv.Coverage = coverageSection(ctx, f, in, rv.AsOf, rv.Current, cfg, skip)
+	rv.Backtest = backtestSection(ctx, f, in, rv.AsOf, cfg, skip)
 	return rv, ctx.Err()
 }
 
@@ -650,4 +662,63 @@ func forecastSection(ctx context.Context, f funnel.Funnel, deals []funnel.Deal, 
 		return nil
 	}
 	return &res
+}
+
+// coverageRules are the review's forecast categories: commit is a deal at
+// the last open stage (the stage before won) or beyond, expected to close
+// in the period; best case one expected in the period whose stage has
+// won at least 30% of the deals closed from it; pipeline any other deal
+// expected in the period; the rest (expected later, or with no expected
+// close) is omitted.
+func coverageRules(f funnel.Funnel) pipeline.CategoryRules {
+	return pipeline.CategoryRules{
+		Commit:   &pipeline.CategoryRule{MinStage: f.Stage(f.Len() - 2), InPeriod: true},
+		BestCase: &pipeline.CategoryRule{MinProbability: 0.3, InPeriod: true},
+		Pipeline: &pipeline.CategoryRule{InPeriod: true},
+	}
+}
+
+// coverageSection is the forecast call for the current period as of the
+// date: coverage, weighted pipeline and categories per rep.
+func coverageSection(ctx context.Context, f funnel.Funnel, in input, asOf time.Time, cur Span, cfg config, skip func(string, error)) *pipeline.CoverageReport {
+	if f.Len() < 2 {
+		skip("coverage", fmt.Errorf("a funnel of one stage has no open stage"))
+		return nil
+	}
+	opts := pipeline.CoverageOptions{Quotas: in.Quotas, Probability: cfg.probability, Rules: coverageRules(f)}
+	c, err := pipeline.Coverage(ctx, f, funnel.Stream(in.Deals), asOf, cur.From, cur.To, opts)
+	if err != nil {
+		skip("coverage", err)
+		return nil
+	}
+	return &c
+}
+
+// backtestSection replays the quota forecast at the start of each past
+// -backtest period up to the review date. A snapshot export's amounts are
+// today's, so its open deals are priced at the rep's mean won amount
+// (backtest.PriceWonMean); other exports' at their own amount.
+func backtestSection(ctx context.Context, f funnel.Funnel, in input, asOf time.Time, cfg config, skip func(string, error)) *backtest.Report {
+	if cfg.backtest == "" {
+		return nil
+	}
+	if len(in.Quotas) == 0 {
+		skip("backtest", fmt.Errorf("no quota: give -quota or -quotas"))
+		return nil
+	}
+	var per funnel.Period
+	if err := per.UnmarshalText([]byte(cfg.backtest)); err != nil {
+		skip("backtest", err)
+		return nil
+	}
+	opts := backtest.Options{Period: per, Quotas: in.Quotas, Until: asOf, Seed: cfg.seed}
+	if cfg.format == "snapshot" {
+		opts.Pricing = backtest.PriceWonMean
+	}
+	r, err := backtest.Run(ctx, f, funnel.Stream(in.Deals), opts)
+	if err != nil {
+		skip("backtest", err)
+		return nil
+	}
+	return &r
 }

@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/funnel/pipeline"
 	"github.com/funnelmath/funnelmath/ratios"
 	"github.com/funnelmath/funnelmath/velocity"
+	"github.com/funnelmath/funnelmath/velocity/backtest"
 	"github.com/shopspring/decimal"
 )
 
@@ -29,6 +31,8 @@ func writeText(w io.Writer, rv Review) error {
 	p.domino(rv.Domino)
 	p.targets(rv.Targets, rv.Current)
 	p.forecast(rv.Forecast, rv.Current)
+	p.coverage(rv.Coverage, rv)
+	p.backtest(rv.Backtest)
 	if len(rv.Skipped) > 0 {
 		p.title("Not shown")
 		for _, s := range rv.Skipped {
@@ -507,5 +511,104 @@ func (p *printer) forecast(f *velocity.ForecastResult, cur Span) {
 			continue
 		}
 		p.f("%-18s %10s %10s %10s %10s %10s %6.0f%%\n", short(r.Rep, 18), money(r.Quota), money(r.WonSoFar), money(r.P10), money(r.P50), money(r.P90), 100*r.PHit)
+	}
+}
+
+// cover formats a coverage multiple, "met" when the quota is met and "-"
+// without a quota.
+func cover(c funnel.NullFloat64, met bool) string {
+	switch {
+	case met:
+		return "met"
+	case !c.Valid:
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx", c.Float64)
+}
+
+func (p *printer) coverage(c *pipeline.CoverageReport, rv Review) {
+	p.title("10. Coverage and forecast categories, " + rv.Current.Label + ", as of " + rv.AsOf.Format("2006-01-02"))
+	if c == nil {
+		p.f("(not available)\n")
+		return
+	}
+	p.f("Coverage: open pipeline expected to close in %s / (quota - won so far); weighted: each deal's amount times\n", rv.Current.Label)
+	p.f("the share of closed deals won from its stage. Commit: at the last open stage, closing in the period; best case:\n")
+	p.f("closing in the period at a stage that won 30%% or more; pipeline: the rest closing in it; omitted: closing later\n")
+	p.f("or with no expected close.\n\n")
+	crm := c.Team.CRMWeighted.Valid
+	p.f("%-18s %10s %10s %10s %10s %8s %10s", "rep", "quota", "won", "to go", "pipeline", "coverage", "weighted")
+	if crm {
+		p.f(" %10s", "CRM wtd")
+	}
+	p.f(" %10s %10s %10s %10s\n", "commit", "best case", "pipeline", "omitted")
+	row := func(name string, r pipeline.RepCoverage) {
+		p.f("%-18s %10s %10s %10s %10s %8s %10s", short(name, 18), nullMoney(r.Quota), money(r.Won.Amount), nullMoney(r.ToGo),
+			money(r.Pipeline.Amount), cover(r.Coverage, r.Met), nullMoney(r.Weighted))
+		if crm {
+			p.f(" %10s", nullMoney(r.CRMWeighted))
+		}
+		for _, k := range r.Categories {
+			p.f(" %10s", money(k.Amount))
+		}
+		p.f("\n")
+	}
+	for _, r := range c.Reps {
+		row(r.Rep, r)
+	}
+	row("team", c.Team)
+	p.f("\nTeam coverage by stage:")
+	for _, st := range c.Team.ByStage {
+		p.f(" %s %s;", st.StageName, cover(st.Coverage, c.Team.Met))
+	}
+	p.f(" %d open deals without an expected close.\n", c.Team.NoExpectedClose)
+}
+
+func brier(v funnel.NullFloat64) string {
+	if !v.Valid {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", v.Float64)
+}
+
+func share(r funnel.Rate) string {
+	if !r.Defined() {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d", r.K, r.N)
+}
+
+func (p *printer) backtest(b *backtest.Report) {
+	if b == nil {
+		return
+	}
+	p.title("11. Backtest of the quota forecast, by " + b.Period.String())
+	p.f("At the start of each past %s, the forecast made from what was known then (deals started before it, at\n", b.Period)
+	p.f("their stage then; rates from the deals closed before it), %d draws, open deals priced %s, against what\n", b.Draws, b.Pricing)
+	p.f("happened. Brier: mean (P(hit) - hit)^2, beside last %s's attainment and the weighted pipeline.\n\n", b.Period)
+	p.f("%-10s %5s %7s %7s %7s %8s %8s %10s\n", "period", "reps", "hit", "Brier", "last", "weighted", "P10-P90", "MAE P50")
+	line := func(label string, s backtest.Scores) {
+		p.f("%-10s %5d %7s %7s %7s %8s %8s %10s\n", label, s.Forecasts, share(s.Hits), brier(s.Brier), brier(s.BrierLast),
+			brier(s.BrierWeighted), share(s.InBand), nullMoney(s.MAE))
+	}
+	for _, pr := range b.Periods {
+		line(pr.Label, pr.Scores)
+	}
+	line("overall", b.Overall)
+	if len(b.Skipped) > 0 {
+		p.f("%d %s(s) skipped with no closed deal before them (first: %s).\n", len(b.Skipped), b.Period, b.Skipped[0].Label)
+	}
+	p.f("\nCalibration: of the forecasts in each band of P(hit), the share that hit, with its 95%% Wilson interval.\n\n")
+	p.f("%-9s %6s %10s %9s %16s %s\n", "P(hit)", "n", "predicted", "observed", "interval", "")
+	for _, bin := range b.Overall.Calibration {
+		if bin.Forecasts == 0 {
+			continue
+		}
+		mark := ""
+		if !bin.Within {
+			mark = "outside"
+		}
+		p.f("%.1f-%.1f   %6d %9.0f%% %8.0f%% %16s %s\n", bin.Lo, bin.Hi, bin.Forecasts, 100*bin.MeanPredicted.Float64,
+			100*bin.Observed.Value(), bin.Interval, mark)
 	}
 }
