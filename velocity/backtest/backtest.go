@@ -175,8 +175,8 @@ type PeriodResult struct {
 	Reps []RepResult `json:"reps"`
 	// NoQuota counts the reps with a deal started before Start but no
 	// quota (deals with a blank rep count as one such rep), left out.
-	NoQuota int     `json:"no_quota"`
-	Scores Scores `json:"scores"`
+	NoQuota int    `json:"no_quota"`
+	Scores  Scores `json:"scores"`
 }
 
 // RepResult is one rep's forecast at a period's start beside what
