@@ -22,7 +22,10 @@
 // uniform change of each lever ([Sensitivities]); checks the opportunities
 // against Little's law ([Little], with [funnel.LiveDeals]); and forecasts
 // each rep's chance of reaching quota by Monte Carlo ([Forecast],
-// [BuildForecast]).
+// [BuildForecast]). Package velocity/backtest replays that forecast at the
+// start of each past period, from what was known then, and measures it
+// against what happened: calibration, Brier score beside naive
+// baselines, P10-P90 coverage and the error of the P50.
 //
 // # Units
 //

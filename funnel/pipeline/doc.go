@@ -1,9 +1,14 @@
 // Package pipeline gives a sales manager what the 1:1 and the pipeline
 // review need, from deal histories ([funnel.Deal]): the health of the open
 // pipeline at any date, the waterfall of open pipeline between two dates,
-// activity ratios per deal and per owner, what moved in a period, and the
+// activity ratios per deal and per owner, what moved in a period, the
 // effect of one attribute on how deep deals go (read from a
-// [funnel.Tally]).
+// [funnel.Tally]), and the weekly forecast figures ([Coverage]): pipeline
+// coverage of the quota still to book, overall and by stage, the weighted
+// pipeline (by the stage win rates measured from the deals closed before
+// the date, and by the CRM's own probability column), and forecast
+// categories (commit, best case, pipeline, omitted) by rules the caller
+// sets. Package velocity/backtest measures the quota forecast itself.
 //
 // # Dates and periods
 //
@@ -88,7 +93,8 @@
 //
 // Runnable examples with their output (go doc -all, or the package page):
 // Health, Waterfall, Waterfall (priorState), Activity, LiveByDay,
-// AttributeEffect, PeriodSummary, WaterfallOptions.UnmarshalJSON. Worked
+// AttributeEffect, PeriodSummary, WaterfallOptions.UnmarshalJSON,
+// Coverage. Worked
 // cases as programs: examples/review (the 1:1 pipeline dashboard),
 // examples/jobsearch (warm vs cold by AttributeEffect).
 package pipeline
