@@ -169,8 +169,12 @@
 // Rate.Jeffreys, Shrink, Funnel.Reverse, Table.Rates, DaysPerResolution,
 // DaysOpen, ReferralVolume, ChiSquareTest, FisherExact, Rate.Test,
 // CompareRates, BenjaminiHochberg, PBelow, ShrinkWith, ShrinkWith
-// (estimators), Tally, Tally.Merge, Durations, CohortTally, Compare.
-// Worked cases as programs: examples/quickstart (the funnel table and the
-// reverse funnel), examples/review (the team funnel of a CRM export),
-// examples/jobsearch (a job search as a funnel).
+// (estimators), Tally, Tally.Merge, Durations, CohortTally, Compare,
+// DurationsFromBins, FromGroupSums. Worked cases as programs:
+// examples/quickstart (the funnel table and the reverse funnel),
+// examples/review (the team funnel of a CRM export), examples/jobsearch (a
+// job search as a funnel), and, in modules of their own, examples/beam (the
+// Tally on Apache Beam) and examples/warehouse (a PostgreSQL table read
+// through crm.FromRows, and a GROUP BY turned into Counts by
+// FromGroupSums).
 package funnel
