@@ -35,7 +35,7 @@ func runReport(ctx context.Context, w, stderr io.Writer, cfg config) error {
 		return fmt.Errorf("%s: %w", cfg.in, err)
 	}
 	bw := bufio.NewWriter(w)
-	if err := ownerfunnel.Write(bw, f, t.Groups()); err != nil {
+	if err := ownerfunnel.Write(bw, f, t.By(), t.Groups()); err != nil {
 		return err
 	}
 	return bw.Flush()

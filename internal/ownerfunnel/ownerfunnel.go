@@ -5,36 +5,41 @@
 package ownerfunnel
 
 import (
+	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/funnelmath/funnelmath/funnel"
 )
 
-// Header is the report's first line.
-const Header = "owner,stage,reached,conv_to_next,win_rate,avg_selling_price,mean_cycle_days\n"
+// Columns are the report's columns after the grouping attributes'.
+var columns = [...]string{"stage", "reached", "conv_to_next", "win_rate", "avg_selling_price", "mean_cycle_days"}
 
 // Write writes the report of groups, the groups of a tally of f grouped
-// by one attribute (the owner), in their order: the header, then one row
-// per group and stage with
+// by the attributes by (the owner, for the bench's report), in their
+// order, as CSV: a header (the attributes' names, then stage, reached,
+// conv_to_next, win_rate, avg_selling_price, mean_cycle_days), then one
+// row per group and stage with the group's key values, the stage's name
+// and
 //
 //	reached            deals whose furthest stage is this one or later (implied)
 //	conv_to_next       reached(next) / reached(this); empty on the last stage or with 0 reached
 //	win_rate           won / (won + lost)
-//	avg_selling_price  mean amount of the won deals with an amount
+//	avg_selling_price  mean amount of the won deals with an amount, exact
 //	mean_cycle_days    mean start-to-close time of the closed deals, in days
 //
-// the last three empty when undefined; floats in Go's shortest form
-// ('g', -1). An owner or stage holding a comma, a quote or a line break
-// is quoted as RFC 4180 says. A group without a key (an ungrouped tally)
-// has an empty owner. It returns the first error of a write, or one of
-// [funnel.Durations.Merge] (which the groups of a tally cannot cause).
-func Write(w io.Writer, f funnel.Funnel, groups []funnel.Counts) error {
-	if _, err := io.WriteString(w, Header); err != nil {
+// the last three the group's, empty when undefined; floats in Go's
+// shortest form ('g', -1). A value is quoted as encoding/csv quotes it
+// (a comma, a quote or a line break in a name). It returns the first
+// error of a write, or one of [funnel.Durations.Merge] (which the groups
+// of a tally cannot cause).
+func Write(w io.Writer, f funnel.Funnel, by []string, groups []funnel.Counts) error {
+	cw := csv.NewWriter(w)
+	row := append(append([]string(nil), by...), columns[:]...)
+	if err := cw.Write(row); err != nil {
 		return err
 	}
-	var buf []byte
+	nk := len(by)
 	for _, g := range groups {
 		win := ""
 		if r := g.WinRate(); r.N > 0 {
@@ -52,45 +57,27 @@ func Write(w io.Writer, f funnel.Funnel, groups []funnel.Counts) error {
 		if m := closed.MeanDays(); m.Valid {
 			cycle = strconv.FormatFloat(m.Float64, 'g', -1, 64)
 		}
-		owner := ""
-		if len(g.Key) > 0 {
-			owner = g.Key[0]
+		for i := range nk {
+			row[i] = ""
+			if i < len(g.Key) {
+				row[i] = g.Key[i]
+			}
 		}
 		for k := range f.Len() {
-			buf = appendField(buf[:0], owner)
-			buf = append(buf, ',')
-			buf = appendField(buf, f.Stage(k))
-			buf = append(buf, ',')
-			buf = strconv.AppendInt(buf, g.Reached[k], 10)
-			buf = append(buf, ',')
+			conv := ""
 			if k+1 < f.Len() {
 				if naive, _ := g.Step(funnel.Implied, k+1); naive.N > 0 {
-					buf = strconv.AppendFloat(buf, naive.Value(), 'g', -1, 64)
+					conv = strconv.FormatFloat(naive.Value(), 'g', -1, 64)
 				}
 			}
-			buf = append(buf, ',')
-			buf = append(buf, win...)
-			buf = append(buf, ',')
-			buf = append(buf, asp...)
-			buf = append(buf, ',')
-			buf = append(buf, cycle...)
-			buf = append(buf, '\n')
-			if _, err := w.Write(buf); err != nil {
+			row[nk] = f.Stage(k)
+			row[nk+1] = strconv.FormatInt(g.Reached[k], 10)
+			row[nk+2], row[nk+3], row[nk+4], row[nk+5] = conv, win, asp, cycle
+			if err := cw.Write(row); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
-}
-
-// appendField appends s as a CSV field: in quotes, with its quotes
-// doubled, when it holds a comma, a quote, a line break or leading or
-// trailing space.
-func appendField(b []byte, s string) []byte {
-	if !strings.ContainsAny(s, ",\"\r\n") && strings.TrimSpace(s) == s {
-		return append(b, s...)
-	}
-	b = append(b, '"')
-	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
-	return append(b, '"')
+	cw.Flush()
+	return cw.Error()
 }

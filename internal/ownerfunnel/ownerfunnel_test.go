@@ -31,13 +31,13 @@ func TestWrite(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	if err := Write(&b, f, ta.Groups()); err != nil {
+	if err := Write(&b, f, []string{funnel.AttrOwner}, ta.Groups()); err != nil {
 		t.Fatal(err)
 	}
 	// ann: reached 3, 2, 1; conv 2/3 and 1/2; win rate 1/2; ASP 100;
 	// cycle (4 + 2) / 2 = 3 days. Smith, Jo: reached 1, 0, 0; conv 0/1,
 	// none from Demo (0 reached); nothing closed.
-	want := Header +
+	want := "owner,stage,reached,conv_to_next,win_rate,avg_selling_price,mean_cycle_days\n" +
 		`"Smith, Jo",Lead,1,0,,,` + "\n" +
 		`"Smith, Jo",Demo,0,,,,` + "\n" +
 		`"Smith, Jo",Won,0,,,,` + "\n" +

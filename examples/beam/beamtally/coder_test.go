@@ -1,0 +1,77 @@
+package beamtally
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+
+	"github.com/funnelmath/funnelmath/funnel"
+	"github.com/funnelmath/funnelmath/funnel/crm"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestCoders checks the Beam coders of funnel.Deal and Acc: every deal of
+// tiny.csv (with its notes' cases: skips, a move back, a lost deal with no
+// stage) encoded and decoded tallies as the deal itself, and an accumulator
+// decodes to the same tally.
+func TestCoders(t *testing.T) {
+	tiny, err := os.ReadFile("../testdata/tiny.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := funnel.MustNew(BenchStages()...)
+	res, err := crm.Long{Funnel: f, Scattered: true}.ReadAll(context.Background(), bytes.NewReader(tiny))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := funnel.NewTally(f, "owner", "segment")
+	got := funnel.NewTally(f, "owner", "segment")
+	for _, d := range res.Deals {
+		b, err := encodeDeal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := decodeDeal(b)
+		if err != nil {
+			t.Fatalf("decodeDeal(%s): %v", b, err)
+		}
+		if !dec.Amount.Decimal.Equal(d.Amount.Decimal) || dec.Amount.Valid != d.Amount.Valid || len(dec.Events) != len(d.Events) {
+			t.Errorf("deal %s changed in its coder: %+v, was %+v", d.ID, dec, d)
+		}
+		for i := range d.Events {
+			if dec.Events[i].Stage != d.Events[i].Stage || !dec.Events[i].At.Equal(d.Events[i].At) {
+				t.Errorf("deal %s event %d changed in its coder: %+v, was %+v", d.ID, i, dec.Events[i], d.Events[i])
+			}
+		}
+		if err := want.Add(d); err != nil {
+			t.Fatal(err)
+		}
+		if err := got.Add(dec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wb, _ := want.MarshalJSON()
+	gb, _ := got.MarshalJSON()
+	if diff := cmp.Diff(string(wb), string(gb)); diff != "" {
+		t.Errorf("tally of decoded deals mismatch (-deals +decoded):\n%s", diff)
+	}
+	b, err := encodeAcc(Acc{Tally: want})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := decodeAcc(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ab, _ := a.Tally.MarshalJSON()
+	if diff := cmp.Diff(string(wb), string(ab)); diff != "" {
+		t.Errorf("accumulator coder mismatch (-before +after):\n%s", diff)
+	}
+	if _, err := decodeAcc([]byte(`{"funnel":[]`)); err == nil {
+		t.Errorf("decodeAcc(truncated) = nil error")
+	}
+	if _, err := decodeDeal([]byte(`{"id":`)); err == nil {
+		t.Errorf("decodeDeal(truncated) = nil error")
+	}
+}
