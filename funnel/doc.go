@@ -170,7 +170,8 @@
 // DaysOpen, ReferralVolume, ChiSquareTest, FisherExact, Rate.Test,
 // CompareRates, BenjaminiHochberg, PBelow, ShrinkWith, ShrinkWith
 // (estimators), Tally, Tally.Merge, Durations, CohortTally, Compare,
-// DurationsFromBins, FromGroupSums. Worked cases as programs:
+// DurationsFromBins, FromGroupSums, Tally.MarshalBinary. Worked cases as
+// programs:
 // examples/quickstart (the funnel table and the reverse funnel),
 // examples/review (the team funnel of a CRM export), examples/jobsearch (a
 // job search as a funnel), and, in modules of their own, examples/beam (the

@@ -499,6 +499,21 @@ func (j *durationsJSON) parse(b []byte) bool {
 // durationsOf checks a decoded Durations and builds it.
 func durationsOf(j durationsJSON) (Durations, error) {
 	g := Durations{n: j.N, seconds: j.Seconds}
+	// The dense days at once, as long as addBin would grow them, rather
+	// than grown bin by bin.
+	top := -1
+	for _, p := range j.Days {
+		if p[0] >= 0 && p[0] < denseDays {
+			top = max(top, int(p[0]))
+		}
+	}
+	if top >= 0 {
+		size := 8
+		for size <= top {
+			size *= 2
+		}
+		g.dense = make([]int64, min(size, denseDays))
+	}
 	var n, lo, hi int64 // observations, and the least and most seconds the bins allow
 	for i, p := range j.Days {
 		// The bin's name, made only on a failure: a tally decodes

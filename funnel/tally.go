@@ -417,7 +417,9 @@ func (g *group) counts() Counts {
 // Tallies over disjoint sets of deals merge: a.Merge(b) equals one tally
 // over the deals of both. That is how a large data set is tallied in
 // shards, in parallel or on several machines, and a Tally encodes to JSON
-// and back for that.
+// ([Tally.MarshalJSON]) and to a compact binary form
+// ([Tally.MarshalBinary], for a combiner that merges many) and back for
+// that, each decoder refusing a tally no deals could give.
 //
 // A Tally keeps no deal ids (its memory does not grow with the deals), so
 // a deal added twice counts twice: de-duplicate upstream. The readers of

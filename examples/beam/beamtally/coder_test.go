@@ -3,6 +3,7 @@ package beamtally
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"testing"
 
@@ -68,8 +69,19 @@ func TestCoders(t *testing.T) {
 	if diff := cmp.Diff(string(wb), string(ab)); diff != "" {
 		t.Errorf("accumulator coder mismatch (-before +after):\n%s", diff)
 	}
-	if _, err := decodeAcc([]byte(`{"funnel":[]`)); err == nil {
-		t.Errorf("decodeAcc(truncated) = nil error")
+	// The coder is the binary form: a byte cut off, or the JSON, is refused;
+	// no bytes are the zero Acc.
+	if _, err := decodeAcc(b[:len(b)-1]); !errors.Is(err, funnel.ErrOutOfRange) {
+		t.Errorf("decodeAcc(truncated) = %v, want an error wrapping funnel.ErrOutOfRange", err)
+	}
+	if _, err := decodeAcc(wb); !errors.Is(err, funnel.ErrOutOfRange) {
+		t.Errorf("decodeAcc(JSON) = %v, want an error wrapping funnel.ErrOutOfRange", err)
+	}
+	if zb, err := encodeAcc(Acc{}); err != nil || len(zb) != 0 {
+		t.Errorf("encodeAcc(Acc{}) = %q, %v; want no bytes", zb, err)
+	}
+	if z, err := decodeAcc(nil); err != nil || z.Tally != nil {
+		t.Errorf("decodeAcc(nil) = %v, %v; want the zero Acc", z, err)
 	}
 	if _, err := decodeDeal([]byte(`{"id":`)); err == nil {
 		t.Errorf("decodeDeal(truncated) = nil error")

@@ -8,11 +8,42 @@ import (
 )
 
 // Acc is the accumulator of TallyFn: a funnel.Tally that travels between
-// Beam workers in the Tally's own JSON encoding (funnel.Tally.MarshalJSON),
-// which keeps every count and sum exact and is checked when decoded. The
-// zero Acc holds no tally; merging it changes nothing.
+// Beam workers in the Tally's compact binary form (funnel.Tally.MarshalBinary),
+// which keeps every count and sum exact, is checked when decoded, and is
+// about a quarter of the size of the Tally's JSON and four times faster to
+// decode (see funnel's BenchmarkTallyBinary50Owners). The zero Acc holds no
+// tally; merging it changes nothing. Acc also encodes as JSON, for a reader
+// who wants to look at an accumulator.
 type Acc struct {
 	Tally *funnel.Tally
+}
+
+// MarshalBinary encodes the accumulator as its tally's binary form, or as
+// no bytes when it holds none.
+func (a Acc) MarshalBinary() ([]byte, error) {
+	if a.Tally == nil {
+		return []byte{}, nil
+	}
+	return a.Tally.MarshalBinary()
+}
+
+// UnmarshalBinary decodes what Acc.MarshalBinary writes, with the checks of
+// funnel.Tally.UnmarshalBinary (those of funnel.Tally.UnmarshalJSON): a
+// truncated, malformed or inconsistent tally is a *funnel.InputError or
+// *funnel.StageError wrapping a sentinel such as funnel.ErrOutOfRange,
+// funnel.ErrLengthMismatch or funnel.ErrCountsRise, and leaves a unchanged.
+// No bytes decode as the zero Acc.
+func (a *Acc) UnmarshalBinary(b []byte) error {
+	if len(b) == 0 {
+		a.Tally = nil
+		return nil
+	}
+	t := new(funnel.Tally)
+	if err := t.UnmarshalBinary(b); err != nil {
+		return err
+	}
+	a.Tally = t
+	return nil
 }
 
 // MarshalJSON encodes the accumulator as its tally's JSON, {"funnel", "by",
@@ -42,12 +73,12 @@ func (a *Acc) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// encodeAcc and decodeAcc are the Beam coder of Acc.
-func encodeAcc(a Acc) ([]byte, error) { return a.MarshalJSON() }
+// encodeAcc and decodeAcc are the Beam coder of Acc: its binary form.
+func encodeAcc(a Acc) ([]byte, error) { return a.MarshalBinary() }
 
 func decodeAcc(b []byte) (Acc, error) {
 	var a Acc
-	err := a.UnmarshalJSON(b)
+	err := a.UnmarshalBinary(b)
 	return a, err
 }
 

@@ -45,6 +45,34 @@ func onePass(t testing.TB, deals []funnel.Deal, by ...string) *funnel.Tally {
 
 func TestAccRoundTrip(t *testing.T) {
 	want := onePass(t, testDeals(t), "owner")
+	// The binary form, which the Beam coder of Acc uses: the same bytes
+	// again, and the same report.
+	bin, err := beamtally.Acc{Tally: want}.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromBin beamtally.Acc
+	if err := fromBin.UnmarshalBinary(bin); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := fromBin.MarshalBinary(); err != nil || !bytes.Equal(bin, again) {
+		t.Errorf("Acc binary round trip gives other bytes (err %v)", err)
+	}
+	if diff := cmp.Diff(report(t, want), report(t, fromBin.Tally)); diff != "" {
+		t.Errorf("Acc binary round trip report mismatch (-before +after):\n%s", diff)
+	}
+	if diff := cmp.Diff(tallyJSON(t, want), tallyJSON(t, fromBin.Tally)); diff != "" {
+		t.Errorf("Acc binary round trip tally mismatch (-before +after):\n%s", diff)
+	}
+	// The zero Acc is no bytes and back.
+	if zb, err := (beamtally.Acc{}).MarshalBinary(); err != nil || len(zb) != 0 {
+		t.Errorf("Acc{}.MarshalBinary() = %q, %v; want no bytes, nil", zb, err)
+	}
+	fromBin = beamtally.Acc{Tally: want}
+	if err := fromBin.UnmarshalBinary(nil); err != nil || fromBin.Tally != nil {
+		t.Errorf("Acc.UnmarshalBinary(nil) = %v, tally %v; want nil, nil", err, fromBin.Tally)
+	}
+	// The JSON form.
 	b, err := beamtally.Acc{Tally: want}.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)
@@ -133,6 +161,79 @@ func TestAccUnmarshalRejects(t *testing.T) {
 	}
 }
 
+// smallBinary returns the binary form of small (see there), checking the
+// bytes the cases of TestAccUnmarshalBinaryRejects edit, worked by hand from
+// the layout of funnel.Tally.MarshalBinary: a version byte, the funnel (a
+// count, then each name's length and bytes: 1 + 5 + 4 bytes), the grouping
+// (1 + 1 + 5), the count of groups, the key (1 + 1 + 1), then the counts as
+// zig-zag varints (2v for v >= 0): deals 2 at offset 22, won 1, lost 0, open
+// 1, and reached, a count of 2 at offset 26 then 2 and 1.
+func smallBinary(t testing.TB) []byte {
+	t.Helper()
+	var a beamtally.Acc
+	if err := a.UnmarshalJSON([]byte(small)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := a.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []byte{0x01, 0x02, 0x04, 'L', 'e', 'a', 'd', 0x03, 'W', 'o', 'n', 0x01, 0x05, 'o', 'w', 'n', 'e', 'r', 0x01,
+		0x01, 0x01, 'o', 0x04, 0x02, 0x00, 0x02, 0x02, 0x04, 0x02}
+	if diff := cmp.Diff(want, b[:len(want)]); diff != "" {
+		t.Fatalf("binary form of small mismatch (-hand-worked +got):\n%s", diff)
+	}
+	return b
+}
+
+// withBytes returns a copy of b with the bytes at offset i replaced by v.
+func withBytes(b []byte, i int, v ...byte) []byte {
+	c := bytes.Clone(b)
+	copy(c[i:], v)
+	return c
+}
+
+func TestAccUnmarshalBinaryRejects(t *testing.T) {
+	b := smallBinary(t)
+	tests := []struct {
+		name string
+		b    []byte
+		want error
+	}{
+		{"reached rises", withBytes(b, 27, 0x02, 0x04), funnel.ErrCountsRise},
+		{"negative count", withBytes(b, 24, 0x01), funnel.ErrNegativeCount}, // lost −1
+		{"outcomes do not add up", withBytes(b, 22, 0x06), funnel.ErrOutOfRange},
+		{"one stage short", append(append(bytes.Clone(b[:26]), 0x01, 0x04), b[29:]...), funnel.ErrLengthMismatch}, // reached [2]
+		{"truncated", b[:len(b)/2], funnel.ErrOutOfRange},
+		{"a byte more", append(bytes.Clone(b), 0), funnel.ErrOutOfRange},
+		{"version 2", withBytes(b, 0, 0x02), funnel.ErrOutOfRange},
+		{"JSON", []byte(small), funnel.ErrOutOfRange},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := beamtally.Acc{}
+			err := a.UnmarshalBinary(tt.b)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Acc.UnmarshalBinary(% x) = %v, want errors.Is %v", tt.b, err, tt.want)
+			}
+			if a.Tally != nil {
+				t.Errorf("Acc.UnmarshalBinary set a tally on an error")
+			}
+		})
+	}
+	var a beamtally.Acc
+	if err := a.UnmarshalBinary(b); err != nil {
+		t.Fatalf("Acc.UnmarshalBinary(small) = %v", err)
+	}
+	// Hand-worked from the document: 1 won of 1 closed, ASP 5, cycle 2 days.
+	want := "owner,stage,reached,conv_to_next,win_rate,avg_selling_price,mean_cycle_days\n" +
+		"o,Lead,2,0.5,1,5,2\n" +
+		"o,Won,1,,1,5,2\n"
+	if diff := cmp.Diff(want, report(t, a.Tally)); diff != "" {
+		t.Errorf("report of small mismatch (-hand-worked +got):\n%s", diff)
+	}
+}
+
 func TestTallyFnMergeEqualsOnePass(t *testing.T) {
 	deals := testDeals(t)
 	for _, by := range [][]string{{"owner"}, {"segment", "source"}, {}} {
@@ -143,7 +244,8 @@ func TestTallyFnMergeEqualsOnePass(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Deals spread over 5 accumulators at random, each encoded and
-			// decoded as between Beam workers, merged in a shuffled order.
+			// decoded as between Beam workers (the binary form of the
+			// coder), merged in a shuffled order.
 			rng := rand.New(rand.NewPCG(7, 8))
 			accs := make([]beamtally.Acc, 5)
 			for _, d := range deals {
@@ -155,12 +257,12 @@ func TestTallyFnMergeEqualsOnePass(t *testing.T) {
 			rng.Shuffle(len(accs), func(i, j int) { accs[i], accs[j] = accs[j], accs[i] })
 			var total beamtally.Acc // the zero Acc: nothing yet
 			for _, a := range accs {
-				b, err := a.MarshalJSON()
+				b, err := a.MarshalBinary()
 				if err != nil {
 					t.Fatal(err)
 				}
 				var dec beamtally.Acc
-				if err := dec.UnmarshalJSON(b); err != nil {
+				if err := dec.UnmarshalBinary(b); err != nil {
 					t.Fatal(err)
 				}
 				if total, err = fn.MergeAccumulators(total, dec); err != nil {
@@ -243,6 +345,42 @@ func FuzzAccJSON(f *testing.F) {
 		b2, err := c.MarshalJSON()
 		if err != nil || !bytes.Equal(b, b2) {
 			t.Fatalf("re-encoding changed:\n%s\n%s", b, b2)
+		}
+		var out strings.Builder
+		if err := beamtally.FormatReport(&out, a.Tally); err != nil {
+			if !errors.Is(err, funnel.ErrEmptyFunnel) && !errors.Is(err, funnel.ErrOutOfRange) {
+				t.Fatalf("FormatReport: %v", err)
+			}
+			return
+		}
+		checkFinite(t, out.String(), len(a.Tally.By()))
+	})
+}
+
+// FuzzAccBinary decodes any bytes as an accumulator, as the Beam coder of Acc
+// does: no panic; a decoded tally re-encodes to the same bytes, and formats
+// without NaN or infinity.
+func FuzzAccBinary(f *testing.F) {
+	b := smallBinary(f)
+	f.Add(b)
+	f.Add([]byte{})
+	f.Add(b[:len(b)/2])
+	f.Add(withBytes(b, 27, 0x02, 0x04))
+	f.Add([]byte(small))
+	if big, err := (beamtally.Acc{Tally: onePass(f, testDeals(f), "owner", "segment")}).MarshalBinary(); err == nil {
+		f.Add(big)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var a beamtally.Acc
+		if err := a.UnmarshalBinary(b); err != nil || a.Tally == nil {
+			if a.Tally != nil {
+				t.Fatalf("Acc.UnmarshalBinary set a tally on an error")
+			}
+			return
+		}
+		again, err := a.MarshalBinary()
+		if err != nil || !bytes.Equal(b, again) {
+			t.Fatalf("re-encoding changed (err %v):\n% x\n% x", err, b, again)
 		}
 		var out strings.Builder
 		if err := beamtally.FormatReport(&out, a.Tally); err != nil {

@@ -23,7 +23,8 @@
 //   - combine: deals are keyed by their group (owner by default) and added to
 //     a funnel.Tally by [TallyFn], a Beam CombineFn whose merge is
 //     funnel.Tally.Merge; its accumulator [Acc] travels between workers in the
-//     Tally's JSON encoding; the groups' tallies are then merged into one;
+//     Tally's binary encoding (funnel.Tally.MarshalBinary); the groups'
+//     tallies are then merged into one;
 //   - report: [FormatReport] writes the bench's owner,stage,reached,... table.
 //
 // The result equals crm.Long.Tally on the concatenated shards: Tally sums are
