@@ -295,6 +295,9 @@ func FuzzLongTally(f *testing.F) {
 		history(rng, 12, true, 0),
 		history(rng, 12, false, 3),
 		history(rng, 12, true, 3),
+		// ids that rise, read in parts without keeping them
+		renameIDs(history(rng, 12, false, 0), func(i int) string { return fmt.Sprintf("D%03d", i) }),
+		renameIDs(history(rng, 12, false, 3), func(i int) string { return fmt.Sprint(i + 1) }),
 	} {
 		f.Add(s, false, false)
 		f.Add(s, true, true)
