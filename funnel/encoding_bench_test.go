@@ -11,13 +11,14 @@ import (
 )
 
 // BenchmarkTallyEncoding50Owners measures what a Beam combiner pays to
-// carry a tally in its JSON encoding, on the bench's shape: 100,000 deals
-// of 50 owners (encHistory), tallied by owner.
+// carry a tally in its encodings, on the bench's shape: 100,000 deals of
+// 50 owners (encHistory), tallied by owner.
 //
-//   - marshal, unmarshal: the whole 50-owner tally, as a global combine
-//     (or a combiner lifted before the shuffle) ships it;
-//   - unmarshal+merge: what merging one more such accumulator costs, the
-//     step repeated for every accumulator of a combine;
+//   - json/..., binary/...: marshal, unmarshal: the whole 50-owner tally in
+//     each encoding (with its size), as a global combine (or a combiner
+//     lifted before the shuffle) ships it; unmarshal+merge: what merging
+//     one more such accumulator costs, the step repeated for every
+//     accumulator of a combine;
 //   - merge: the same without the decoding, for comparison;
 //   - one owner marshal, unmarshal: a per-key accumulator (deals keyed by
 //     owner, combined per key), a tally of one group;
@@ -32,7 +33,6 @@ func BenchmarkTallyEncoding50Owners(b *testing.B) {
 	if ta.Len() != 50 {
 		b.Fatalf("%d owners, want 50", ta.Len())
 	}
-	wire := mustMarshal(b, ta)
 	var one []funnel.Deal
 	for _, d := range deals {
 		if d.Owner == deals[0].Owner {
@@ -41,41 +41,56 @@ func BenchmarkTallyEncoding50Owners(b *testing.B) {
 	}
 	single := encTally(b, encStages, one, funnel.AttrOwner)
 	singleWire := mustMarshal(b, single)
-	b.Logf("50 owners: %d bytes of JSON; one owner (%d deals): %d bytes", len(wire), len(one), len(singleWire))
+	b.Logf("one owner (%d deals): %d bytes of JSON", len(one), len(singleWire))
 
-	b.Run("marshal", func(b *testing.B) {
-		b.SetBytes(int64(len(wire)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := ta.MarshalJSON(); err != nil {
-				b.Fatal(err)
-			}
+	// The whole tally in each encoding, in the same run for the ratio.
+	for _, c := range []struct {
+		name      string
+		marshal   func() ([]byte, error)
+		unmarshal func(*funnel.Tally, []byte) error
+	}{
+		{"json", ta.MarshalJSON, (*funnel.Tally).UnmarshalJSON},
+		{"binary", ta.MarshalBinary, (*funnel.Tally).UnmarshalBinary},
+	} {
+		wire, err := c.marshal()
+		if err != nil {
+			b.Fatal(err)
 		}
-	})
-	b.Run("unmarshal", func(b *testing.B) {
-		b.SetBytes(int64(len(wire)))
-		b.ReportAllocs()
-		for b.Loop() {
-			var u funnel.Tally
-			if err := u.UnmarshalJSON(wire); err != nil {
-				b.Fatal(err)
+		b.Run(c.name+"/marshal", func(b *testing.B) {
+			b.SetBytes(int64(len(wire)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.marshal(); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("unmarshal+merge", func(b *testing.B) {
-		b.SetBytes(int64(len(wire)))
-		b.ReportAllocs()
-		acc := funnel.NewTally(encStages, funnel.AttrOwner)
-		for b.Loop() {
-			var u funnel.Tally
-			if err := u.UnmarshalJSON(wire); err != nil {
-				b.Fatal(err)
+			b.ReportMetric(float64(len(wire)), "bytes")
+		})
+		b.Run(c.name+"/unmarshal", func(b *testing.B) {
+			b.SetBytes(int64(len(wire)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var u funnel.Tally
+				if err := c.unmarshal(&u, wire); err != nil {
+					b.Fatal(err)
+				}
 			}
-			if err := acc.Merge(&u); err != nil {
-				b.Fatal(err)
+		})
+		b.Run(c.name+"/unmarshal+merge", func(b *testing.B) {
+			b.SetBytes(int64(len(wire)))
+			b.ReportAllocs()
+			acc := funnel.NewTally(encStages, funnel.AttrOwner)
+			for b.Loop() {
+				var u funnel.Tally
+				if err := c.unmarshal(&u, wire); err != nil {
+					b.Fatal(err)
+				}
+				if err := acc.Merge(&u); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 	b.Run("merge", func(b *testing.B) {
 		b.ReportAllocs()
 		acc := funnel.NewTally(encStages, funnel.AttrOwner)
