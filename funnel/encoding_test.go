@@ -299,38 +299,49 @@ func TestTallyEncodingRoundTrip(t *testing.T) {
 }
 
 // TestTallyEncodingShards: shards of the deals tallied apart, each
-// encoded and decoded as it would travel to a combiner, merge to the
-// tally of one pass over all the deals, exactly, in either order.
+// encoded and decoded as it would travel to a combiner (as JSON and in
+// the binary form), merge to the tally of one pass over all the deals,
+// exactly, in either order, and to its bytes.
 func TestTallyEncodingShards(t *testing.T) {
+	codecs := []struct {
+		name   string
+		encode func(testing.TB, *funnel.Tally) []byte
+		decode func(testing.TB, []byte) *funnel.Tally
+	}{
+		{"json", func(t testing.TB, ta *funnel.Tally) []byte { return mustMarshal(t, ta) }, decodeTally},
+		{"binary", mustMarshalBinary, decodeBinary},
+	}
 	for _, src := range encSources(t) {
 		for _, by := range encGroupings(src) {
 			one := encTally(t, src.f, src.deals, by...)
-			oneJSON := mustMarshal(t, one)
-			for _, k := range []int{3, 4} {
-				for _, contiguous := range []bool{false, true} {
-					t.Run(fmt.Sprintf("%s by %q %d shards contiguous=%v", src.name, by, k, contiguous), func(t *testing.T) {
-						var decoded []*funnel.Tally
-						for _, shard := range encShards(src.deals, k, contiguous) {
-							decoded = append(decoded, decodeTally(t, mustMarshal(t, encTally(t, src.f, shard, by...))))
-						}
-						for _, reverse := range []bool{false, true} {
-							merged := funnel.NewTally(src.f, by...)
-							for i := range decoded {
-								if reverse {
-									i = len(decoded) - 1 - i
+			for _, c := range codecs {
+				oneWire := c.encode(t, one)
+				for _, k := range []int{3, 4} {
+					for _, contiguous := range []bool{false, true} {
+						t.Run(fmt.Sprintf("%s %s by %q %d shards contiguous=%v", c.name, src.name, by, k, contiguous), func(t *testing.T) {
+							var decoded []*funnel.Tally
+							for _, shard := range encShards(src.deals, k, contiguous) {
+								decoded = append(decoded, c.decode(t, c.encode(t, encTally(t, src.f, shard, by...))))
+							}
+							for _, reverse := range []bool{false, true} {
+								merged := funnel.NewTally(src.f, by...)
+								for i := range decoded {
+									if reverse {
+										i = len(decoded) - 1 - i
+									}
+									if err := merged.Merge(decoded[i]); err != nil {
+										t.Fatal(err)
+									}
 								}
-								if err := merged.Merge(decoded[i]); err != nil {
-									t.Fatal(err)
+								if diff := cmp.Diff(viewTally(one), viewTally(merged)); diff != "" {
+									t.Fatalf("reverse=%v: merge of decoded shards mismatch (-one pass +merged):\n%s", reverse, diff)
+								}
+								if got := c.encode(t, merged); !bytes.Equal(oneWire, got) {
+									t.Errorf("reverse=%v: the merged tally encodes to other bytes than one pass", reverse)
 								}
 							}
-							if diff := cmp.Diff(viewTally(one), viewTally(merged)); diff != "" {
-								t.Fatalf("reverse=%v: merge of decoded shards mismatch (-one pass +merged):\n%s", reverse, diff)
-							}
-							if got := mustMarshal(t, merged); !bytes.Equal(oneJSON, got) {
-								t.Errorf("reverse=%v: the merged tally encodes to other bytes than one pass", reverse)
-							}
-						}
-					})
+						})
+					}
 				}
 			}
 		}

@@ -291,45 +291,6 @@ func TestTallyBinaryRoundTrip(t *testing.T) {
 	}
 }
 
-// TestTallyBinaryShards: shards tallied apart, each sent through its
-// binary form, merge to the tally of one pass over all the deals, in
-// either order, and to its bytes.
-func TestTallyBinaryShards(t *testing.T) {
-	for _, src := range encSources(t) {
-		for _, by := range encGroupings(src) {
-			one := encTally(t, src.f, src.deals, by...)
-			oneBin := mustMarshalBinary(t, one)
-			for _, k := range []int{3, 4} {
-				for _, contiguous := range []bool{false, true} {
-					t.Run(fmt.Sprintf("%s by %q %d shards contiguous=%v", src.name, by, k, contiguous), func(t *testing.T) {
-						var decoded []*funnel.Tally
-						for _, shard := range encShards(src.deals, k, contiguous) {
-							decoded = append(decoded, decodeBinary(t, mustMarshalBinary(t, encTally(t, src.f, shard, by...))))
-						}
-						for _, reverse := range []bool{false, true} {
-							merged := funnel.NewTally(src.f, by...)
-							for i := range decoded {
-								if reverse {
-									i = len(decoded) - 1 - i
-								}
-								if err := merged.Merge(decoded[i]); err != nil {
-									t.Fatal(err)
-								}
-							}
-							if diff := cmp.Diff(viewTally(one), viewTally(merged)); diff != "" {
-								t.Fatalf("reverse=%v: merge of decoded shards mismatch (-one pass +merged):\n%s", reverse, diff)
-							}
-							if got := mustMarshalBinary(t, merged); !bytes.Equal(oneBin, got) {
-								t.Errorf("reverse=%v: the merged tally encodes to other bytes than one pass", reverse)
-							}
-						}
-					})
-				}
-			}
-		}
-	}
-}
-
 // TestTallyBinaryMoney: amounts of every shape come back exactly: whole
 // cents, a fraction of a cent (1e-18, the finest MaxAmountPlaces allows),
 // 922337203685477580.7 (coefficient 2^63 − 1, the largest int64), an
