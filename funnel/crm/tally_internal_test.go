@@ -388,17 +388,7 @@ func TestWideSnapshotTallyMatchDeals(t *testing.T) {
 				o := Options{Lenient: lenient, OnSkip: func(*RowError) {}}
 				in := wideExport(rng, 200, bad)
 				w := Wide{Funnel: tfunnel}
-				checkPerRow(t, "Wide", in, []string{funnel.AttrOwner}, o,
-					func(o Options, r io.Reader) func(func(funnel.Deal, error) bool) {
-						c := w
-						c.Options = o
-						return c.Deals(context.Background(), r)
-					},
-					func(o Options, r io.Reader, sp split) (*funnel.Tally, error) {
-						c := w
-						c.Options = o
-						return tallyInput(context.Background(), wideTally{c}, c.Funnel, c.Options, r, []string{funnel.AttrOwner}, sp)
-					})
+				checkWide(t, w, in, []string{funnel.AttrOwner}, o)
 				// The same rows as a snapshot: stage dates mapped, the
 				// stage the furthest with a date.
 				var sb strings.Builder
@@ -423,17 +413,7 @@ func TestWideSnapshotTallyMatchDeals(t *testing.T) {
 					}
 				}
 				snap := Snapshot{Funnel: tfunnel, Columns: SnapshotColumns{StageDates: map[string]string{"Qualified": "q_date"}}}
-				checkPerRow(t, "Snapshot", sb.String(), []string{funnel.AttrOwner}, o,
-					func(o Options, r io.Reader) func(func(funnel.Deal, error) bool) {
-						c := snap
-						c.Options = o
-						return c.Deals(context.Background(), r)
-					},
-					func(o Options, r io.Reader, sp split) (*funnel.Tally, error) {
-						c := snap
-						c.Options = o
-						return tallyInput(context.Background(), snapshotTally{c}, c.Funnel, c.Options, r, []string{funnel.AttrOwner}, sp)
-					})
+				checkSnapshot(t, snap, sb.String(), []string{funnel.AttrOwner}, o)
 			})
 		}
 	}
@@ -604,31 +584,42 @@ func FuzzWideTally(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string, lenient bool) {
 		o := Options{Lenient: lenient, OnSkip: func(*RowError) {}}
 		by := []string{funnel.AttrOwner}
-		w := Wide{Funnel: tfunnel}
-		checkPerRow(t, "Wide", in, by, o,
-			func(o Options, r io.Reader) func(func(funnel.Deal, error) bool) {
-				c := w
-				c.Options = o
-				return c.Deals(context.Background(), r)
-			},
-			func(o Options, r io.Reader, sp split) (*funnel.Tally, error) {
-				c := w
-				c.Options = o
-				return tallyInput(context.Background(), wideTally{c}, c.Funnel, c.Options, r, by, sp)
-			})
-		s := Snapshot{Funnel: tfunnel}
-		checkPerRow(t, "Snapshot", in, by, o,
-			func(o Options, r io.Reader) func(func(funnel.Deal, error) bool) {
-				c := s
-				c.Options = o
-				return c.Deals(context.Background(), r)
-			},
-			func(o Options, r io.Reader, sp split) (*funnel.Tally, error) {
-				c := s
-				c.Options = o
-				return tallyInput(context.Background(), snapshotTally{c}, c.Funnel, c.Options, r, by, sp)
-			})
+		checkWide(t, Wide{Funnel: tfunnel}, in, by, o)
+		checkSnapshot(t, Snapshot{Funnel: tfunnel}, in, by, o)
 	})
+}
+
+// checkWide checks w's Tally on in against its Deals (see checkPerRow).
+func checkWide(t *testing.T, w Wide, in string, by []string, o Options) {
+	t.Helper()
+	checkPerRow(t, "Wide", in, by, o,
+		func(o Options, r io.Reader) func(func(funnel.Deal, error) bool) {
+			c := w
+			c.Options = o
+			return c.Deals(context.Background(), r)
+		},
+		func(o Options, r io.Reader, sp split) (*funnel.Tally, error) {
+			c := w
+			c.Options = o
+			return tallyInput(context.Background(), wideTally{c}, c.Funnel, o, r, by, sp)
+		})
+}
+
+// checkSnapshot checks s's Tally on in against its Deals (see
+// checkPerRow).
+func checkSnapshot(t *testing.T, s Snapshot, in string, by []string, o Options) {
+	t.Helper()
+	checkPerRow(t, "Snapshot", in, by, o,
+		func(o Options, r io.Reader) func(func(funnel.Deal, error) bool) {
+			c := s
+			c.Options = o
+			return c.Deals(context.Background(), r)
+		},
+		func(o Options, r io.Reader, sp split) (*funnel.Tally, error) {
+			c := s
+			c.Options = o
+			return tallyInput(context.Background(), snapshotTally{c}, c.Funnel, o, r, by, sp)
+		})
 }
 
 // renameIDs renames the deals of the long history in, in the order of
