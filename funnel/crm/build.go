@@ -205,15 +205,13 @@ func (t *table) setAmount(b *builder, v []byte) error {
 // otherwise as a decimal with the places as written.
 func (b *builder) setScaled(v int64, places int, cents bool) {
 	if cents && places <= 2 && v < 1e14 {
+		c := v
 		for p := places; p < 2; p++ {
-			v *= 10
+			c *= 10
 		}
-		if v < 1e14 {
-			b.amount, b.cents, b.inCents = decimal.NullDecimal{}, v, true
+		if c < 1e14 {
+			b.amount, b.cents, b.inCents = decimal.NullDecimal{}, c, true
 			return
-		}
-		for p := places; p < 2; p++ {
-			v /= 10
 		}
 	}
 	b.amount, b.inCents = decimal.NewNullDecimal(decimal.New(v, -int32(places))), false

@@ -185,11 +185,8 @@ func (r *records) offset() int64 { return r.base + int64(r.pos) }
 func (r *records) next() ([][]byte, error) {
 	if r.rows != nil {
 		fields, err := r.rows.next(r.line + 1)
-		if err == nil {
-			r.line++
-			r.start = r.line
-		} else if _, ok := err.(*RowError); ok {
-			r.line++
+		if _, bad := err.(*RowError); err == nil || bad {
+			r.line++ // a record read, or one that could not be
 			r.start = r.line
 		}
 		return fields, err

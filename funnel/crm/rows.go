@@ -47,10 +47,11 @@ type rowsInput struct {
 	dest   []any
 	fields [][]byte
 	// For Read: the CSV text not yet read.
-	text bytes.Buffer
-	w    *csv.Writer
-	rec  []string
-	err  error
+	text  bytes.Buffer
+	w     *csv.Writer
+	rec   []string
+	lines int // records written as text
+	err   error
 }
 
 // next returns the cells of the next record: the column names first,
@@ -90,19 +91,19 @@ func (in *rowsInput) next(line int) ([][]byte, error) {
 	return in.fields, nil
 }
 
-// Read reads the rows as CSV text.
+// Read reads the rows as CSV text. A row that cannot be scanned ends it
+// with the *RowError that names its line.
 func (in *rowsInput) Read(p []byte) (int, error) {
 	if in.w == nil {
 		in.w = csv.NewWriter(&in.text)
 	}
-	line := 1
 	for in.text.Len() == 0 && in.err == nil {
-		fields, err := in.next(line)
+		fields, err := in.next(in.lines + 1)
 		if err != nil {
 			in.err = err
 			break
 		}
-		line++
+		in.lines++
 		in.rec = in.rec[:0]
 		for _, f := range fields {
 			in.rec = append(in.rec, string(f))
@@ -115,9 +116,6 @@ func (in *rowsInput) Read(p []byte) (int, error) {
 	}
 	if in.text.Len() > 0 {
 		return in.text.Read(p)
-	}
-	if re, ok := in.err.(*RowError); ok {
-		return 0, re.Err
 	}
 	return 0, in.err
 }

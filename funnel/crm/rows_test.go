@@ -234,8 +234,8 @@ func TestFromRowsErrors(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Errorf("failing result: err = %v, want %v", err, boom)
 	}
-	if _, err := io.ReadAll(FromRows(query(t, bad))); !errors.Is(err, ErrMalformedRow) {
-		t.Errorf("as text: err = %v, want one wrapping ErrMalformedRow", err)
+	if _, err := io.ReadAll(FromRows(query(t, bad))); !errors.As(err, &re) || re.Line != 3 || !errors.Is(err, ErrMalformedRow) {
+		t.Errorf("as text: err = %v, want a *RowError at line 3 wrapping ErrMalformedRow", err)
 	}
 }
 
